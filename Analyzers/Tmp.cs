@@ -1,0 +1,1 @@
+namespace KernelDiscipline.Analyzers { internal static class Placeholder { } }

@@ -1,0 +1,1 @@
+namespace KernelDiscipline.CodeFixes { internal static class Placeholder { } }

@@ -1,0 +1,160 @@
+using System;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>Whether a lock class sleeps while it waits (may not be taken in atomic context) or spins.</summary>
+    public enum LockKind
+    {
+        /// <summary>Waiters sleep: rw semaphores, mutexes, the folio lock, the VMA lock.</summary>
+        Sleeping,
+
+        /// <summary>Waiters spin: holding one makes the context atomic (ptl, pmd lock, page_table_lock, RCU read side).</summary>
+        Spinning,
+    }
+
+    /// <summary>What an <see cref="AcquiresAttribute"/> or <see cref="ReleasesAttribute"/> method acts on.</summary>
+    public enum LockTarget
+    {
+        /// <summary>The receiver for a void method, the returned value otherwise.</summary>
+        Default,
+
+        /// <summary>The instance the method is called on.</summary>
+        Receiver,
+
+        /// <summary>The returned value (a lock handle or a map that holds a lock).</summary>
+        ReturnValue,
+
+        /// <summary>Every argument of a lock type (ordering helpers such as <c>double_pt_lock</c>).</summary>
+        Arguments,
+    }
+
+    /// <summary>
+    /// Declares a lock class, its kind and its place in the lock order. The Runtime declares the mm hierarchy with
+    /// these; a consumer assembly may declare its own classes. Both the runtime validator (<see cref="Lockdep"/>) and
+    /// the analyzers read these declarations, so the order has one source of truth.
+    /// </summary>
+    /// <remarks>A lower <see cref="Rank"/> is taken first (outer). Rank 0 means "not ordered" (the RCU read side).</remarks>
+    [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true)]
+    public sealed class LockClassDeclarationAttribute : Attribute
+    {
+        /// <summary>Declares lock class <paramref name="name"/>.</summary>
+        public LockClassDeclarationAttribute(string name, LockKind kind, int rank)
+        {
+            Name = name;
+            Kind = kind;
+            Rank = rank;
+        }
+
+        /// <summary>The class name, as the kernel spells it (<c>mmap_lock</c>, <c>ptl</c>).</summary>
+        public string Name { get; }
+
+        /// <summary>Sleeping or spinning.</summary>
+        public LockKind Kind { get; }
+
+        /// <summary>Position in the order: lower ranks are taken before higher ones; 0 is unordered.</summary>
+        public int Rank { get; }
+    }
+
+    /// <summary>
+    /// Names the lock class of a lock-typed field, property, parameter or return value, or of every instance of a
+    /// type that is itself a lock (such as <see cref="Folio"/>).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Parameter |
+                    AttributeTargets.ReturnValue | AttributeTargets.Class | AttributeTargets.Struct,
+        AllowMultiple = false)]
+    public sealed class LockClassAttribute : Attribute
+    {
+        /// <summary>Marks the member as a lock of class <paramref name="name"/>.</summary>
+        public LockClassAttribute(string name) => Name = name;
+
+        /// <summary>The lock class name.</summary>
+        public string Name { get; }
+    }
+
+    /// <summary>
+    /// The method may fail and then returns <see langword="null"/>: every caller must check the result before using
+    /// it, and on failure retry or return <c>-EAGAIN</c> (<c>pte_offset_map_lock</c> semantics).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class FallibleAttribute : Attribute
+    {
+    }
+
+    /// <summary>The method acquires a lock (of <see cref="LockClass"/>, or of the target's declared class).</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class AcquiresAttribute : Attribute
+    {
+        /// <summary>Acquires the lock named by the target's <see cref="LockClassAttribute"/>.</summary>
+        public AcquiresAttribute()
+        {
+        }
+
+        /// <summary>Acquires a lock of class <paramref name="lockClass"/>.</summary>
+        public AcquiresAttribute(string lockClass) => LockClass = lockClass;
+
+        /// <summary>The class acquired, or null for the target's own class.</summary>
+        public string? LockClass { get; }
+
+        /// <summary>What is acquired: receiver, return value or arguments.</summary>
+        public LockTarget Target { get; set; }
+
+        /// <summary>Shared (read) acquisition of a read-write lock.</summary>
+        public bool Shared { get; set; }
+
+        /// <summary>
+        /// Same-class nesting is made safe here: an ordering helper (<c>double_pt_lock</c>) or an explicit nesting
+        /// annotation (<c>spin_lock_nested</c>).
+        /// </summary>
+        public bool Nested { get; set; }
+    }
+
+    /// <summary>The method acquires a lock only when it returns <see cref="SuccessValue"/>.</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class TryAcquiresAttribute : Attribute
+    {
+        /// <summary>Try-acquires the target's own class.</summary>
+        public TryAcquiresAttribute()
+        {
+        }
+
+        /// <summary>Try-acquires a lock of class <paramref name="lockClass"/>.</summary>
+        public TryAcquiresAttribute(string lockClass) => LockClass = lockClass;
+
+        /// <summary>The class acquired, or null for the target's own class.</summary>
+        public string? LockClass { get; }
+
+        /// <summary>The boolean result that means "acquired".</summary>
+        public bool SuccessValue { get; set; } = true;
+
+        /// <summary>Shared (read) acquisition of a read-write lock.</summary>
+        public bool Shared { get; set; }
+    }
+
+    /// <summary>The method releases a lock (and, for a map, the map itself).</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class ReleasesAttribute : Attribute
+    {
+        /// <summary>Releases the target's own class.</summary>
+        public ReleasesAttribute()
+        {
+        }
+
+        /// <summary>Releases a lock of class <paramref name="lockClass"/>.</summary>
+        public ReleasesAttribute(string lockClass) => LockClass = lockClass;
+
+        /// <summary>The class released, or null for the target's own class.</summary>
+        public string? LockClass { get; }
+
+        /// <summary>What is released: receiver (default) or arguments.</summary>
+        public LockTarget Target { get; set; }
+
+        /// <summary>Shared (read) release of a read-write lock.</summary>
+        public bool Shared { get; set; }
+    }
+
+    /// <summary>The method may sleep: it must not be called with a spinning lock held or a map live.</summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor, AllowMultiple = false)]
+    public sealed class MightSleepAttribute : Attribute
+    {
+    }
+}

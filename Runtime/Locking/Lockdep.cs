@@ -1,0 +1,364 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Text;
+using System.Threading;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>
+    /// The runtime lock validator, after the kernel's lockdep: per-thread held-lock stacks, a dependency graph of lock
+    /// classes, cycle detection with each new chain validated once (by hash), the declared class order, sleeping in
+    /// atomic context, recursive locking and unbalanced unlocks. Off by default (each lock operation pays one branch);
+    /// on through <see cref="Enable"/> or the environment variable <c>KD_LOCKDEP=1</c>. Enable it before locks are taken.
+    /// </summary>
+    public static class Lockdep
+    {
+        /// <summary>Subclasses per class available to nesting annotations (the kernel's MAX_LOCKDEP_SUBCLASSES).</summary>
+        public const int MaxSubclasses = 8;
+
+        private static readonly object GraphGate = new object();
+        private static readonly ConcurrentDictionary<ulong, bool> ValidatedChains = new ConcurrentDictionary<ulong, bool>();
+        private static readonly Dictionary<int, List<Dependency>> Dependencies = new Dictionary<int, List<Dependency>>();
+        private static readonly HashSet<string> ReportedSignatures = new HashSet<string>(StringComparer.Ordinal);
+        private static volatile bool enabled = IsSetInEnvironment();
+        private static Action<LockdepReport>? sink;
+
+        [ThreadStatic]
+        private static List<HeldLock>? heldLocks;
+
+        /// <summary>True when validation is on.</summary>
+        public static bool Enabled => enabled;
+
+        /// <summary>
+        /// Turns validation on. Reports go to <paramref name="reportSink"/>; without one, the offending lock operation
+        /// throws <see cref="LockdepException"/> before it blocks, so an inversion is reported instead of deadlocking.
+        /// </summary>
+        public static void Enable(Action<LockdepReport>? reportSink = null)
+        {
+            Volatile.Write(ref sink, reportSink);
+            enabled = true;
+        }
+
+        /// <summary>Turns validation off.</summary>
+        public static void Disable() => enabled = false;
+
+        /// <summary>Forgets the dependency graph, the validated chains, what was reported and this thread's stack (for tests).</summary>
+        public static void Reset()
+        {
+            lock (GraphGate)
+            {
+                Dependencies.Clear();
+                ValidatedChains.Clear();
+                ReportedSignatures.Clear();
+            }
+
+            heldLocks?.Clear();
+        }
+
+        /// <summary>How many locks the calling thread holds, as lockdep has seen them.</summary>
+        public static int HeldCount => heldLocks?.Count ?? 0;
+
+        /// <summary>How many distinct lock chains have been validated (each is validated once).</summary>
+        internal static int ValidatedChainCount => ValidatedChains.Count;
+
+        /// <summary>Whether the calling thread holds <paramref name="lockInstance"/> (<c>lockdep_is_held</c>).</summary>
+        public static bool IsHeld(KernelLock lockInstance) => FindHeld(lockInstance) >= 0;
+
+        /// <summary>Whether the calling thread holds a spinning lock or a live lockless map.</summary>
+        public static bool InAtomicContext
+        {
+            get
+            {
+                var held = heldLocks;
+                if (held is null)
+                {
+                    return false;
+                }
+
+                foreach (var entry in held)
+                {
+                    if (entry.Lock.Class.Kind == LockKind.Spinning)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>Whether the dependency graph has an edge "<paramref name="outer"/> was held while <paramref name="inner"/> was taken".</summary>
+        public static bool HasDependency(LockClass outer, LockClass inner)
+        {
+            lock (GraphGate)
+            {
+                return Dependencies.TryGetValue(KeyOf(outer, 0), out var edges) && edges.Exists(e => e.To == KeyOf(inner, 0));
+            }
+        }
+
+        /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
+        internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
+        {
+            var held = heldLocks ??= new List<HeldLock>();
+            var site = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
+
+            int same = FindHeld(lockInstance);
+            if (same >= 0 && !lockInstance.IsRecursive)
+            {
+                Report(LockdepReportKind.RecursiveLocking, site, held[same].Site, Array.Empty<LockSite>(), held);
+                return;
+            }
+
+            if (lockInstance.IsRecursive || held.Count == 0)
+            {
+                return;
+            }
+
+            ulong chain = ChainHash(held, site);
+            if (ValidatedChains.ContainsKey(chain))
+            {
+                return;
+            }
+
+            if (ValidateChain(held, site))
+            {
+                ValidatedChains.TryAdd(chain, true);
+            }
+        }
+
+        /// <summary>Records an acquisition that succeeded (blocking or trylock).</summary>
+        internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
+        {
+            var held = heldLocks ??= new List<HeldLock>();
+            held.Add(new HeldLock(lockInstance, new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId), shared, trylock));
+        }
+
+        /// <summary>Records a release; reports a release of a lock this thread does not hold.</summary>
+        internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
+        {
+            var held = heldLocks ??= new List<HeldLock>();
+            int index = FindHeld(lockInstance);
+            if (index >= 0)
+            {
+                held.RemoveAt(index);
+                return;
+            }
+
+            var site = new LockSite(lockInstance.Class, 0, file, line, Environment.CurrentManagedThreadId);
+            Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
+        }
+
+        private static bool ValidateChain(List<HeldLock> held, LockSite site)
+        {
+            if (site.Class.Kind == LockKind.Sleeping)
+            {
+                foreach (var entry in held)
+                {
+                    if (entry.Lock.Class.Kind == LockKind.Spinning)
+                    {
+                        Report(LockdepReportKind.SleepInAtomic, site, entry.Site, Array.Empty<LockSite>(), held);
+                        return false;
+                    }
+                }
+            }
+
+            int newKey = KeyOf(site.Class, site.Subclass);
+            foreach (var entry in held)
+            {
+                if (entry.Lock.IsRecursive)
+                {
+                    continue;
+                }
+
+                int heldKey = KeyOf(entry.Site.Class, entry.Site.Subclass);
+                if (heldKey == newKey)
+                {
+                    Report(LockdepReportKind.RecursiveLocking, site, entry.Site, Array.Empty<LockSite>(), held);
+                    return false;
+                }
+
+                if (site.Class.MustPrecede(entry.Site.Class))
+                {
+                    Report(LockdepReportKind.OrderViolation, site, entry.Site, Array.Empty<LockSite>(), held);
+                    return false;
+                }
+
+                var cycle = AddDependency(heldKey, newKey, entry.Site, site);
+                if (cycle != null)
+                {
+                    Report(LockdepReportKind.CircularDependency, site, entry.Site, cycle, held);
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Adds held→new; returns the existing path new→…→held when the edge would close a cycle.</summary>
+        private static List<LockSite>? AddDependency(int heldKey, int newKey, LockSite heldSite, LockSite newSite)
+        {
+            lock (GraphGate)
+            {
+                if (!Dependencies.TryGetValue(heldKey, out var edges))
+                {
+                    edges = new List<Dependency>();
+                    Dependencies.Add(heldKey, edges);
+                }
+
+                if (edges.Exists(e => e.To == newKey))
+                {
+                    return null;
+                }
+
+                var path = FindPath(newKey, heldKey);
+                if (path != null)
+                {
+                    return path;
+                }
+
+                edges.Add(new Dependency(newKey, heldSite, newSite));
+                return null;
+            }
+        }
+
+        /// <summary>Breadth-first search over dependencies; the sites along the first path found.</summary>
+        private static List<LockSite>? FindPath(int from, int to)
+        {
+            var parent = new Dictionary<int, (int From, Dependency Edge)>();
+            var queue = new Queue<int>();
+            queue.Enqueue(from);
+            parent[from] = (-1, default);
+            while (queue.Count > 0)
+            {
+                int current = queue.Dequeue();
+                if (!Dependencies.TryGetValue(current, out var edges))
+                {
+                    continue;
+                }
+
+                foreach (var edge in edges)
+                {
+                    if (parent.ContainsKey(edge.To))
+                    {
+                        continue;
+                    }
+
+                    parent[edge.To] = (current, edge);
+                    if (edge.To == to)
+                    {
+                        var path = new List<LockSite>();
+                        for (int node = to; parent[node].From >= 0; node = parent[node].From)
+                        {
+                            path.Add(parent[node].Edge.ToSite);
+                            path.Add(parent[node].Edge.FromSite);
+                        }
+
+                        path.Reverse();
+                        return path;
+                    }
+
+                    queue.Enqueue(edge.To);
+                }
+            }
+
+            return null;
+        }
+
+        private static void Report(LockdepReportKind kind, LockSite site, LockSite? heldSite, IReadOnlyList<LockSite> chain, List<HeldLock> held)
+        {
+            string signature = $"{kind}:{site.Name}:{heldSite?.Name}:{site.File}:{site.Line}";
+            lock (GraphGate)
+            {
+                // Like the kernel, say each problem once; a stress test would otherwise drown in copies.
+                if (!ReportedSignatures.Add(signature))
+                {
+                    return;
+                }
+            }
+
+            var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held));
+            var target = Volatile.Read(ref sink);
+            if (target is null)
+            {
+                throw new LockdepException(report);
+            }
+
+            target(report);
+        }
+
+        private static int FindHeld(KernelLock lockInstance)
+        {
+            var held = heldLocks;
+            if (held is null)
+            {
+                return -1;
+            }
+
+            for (int i = held.Count - 1; i >= 0; i--)
+            {
+                if (ReferenceEquals(held[i].Lock, lockInstance))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private static int KeyOf(LockClass lockClass, int subclass) => (lockClass.Id * MaxSubclasses) + subclass;
+
+        private static ulong ChainHash(List<HeldLock> held, LockSite next)
+        {
+            // FNV-1a over the class keys: a chain is the sequence of classes, not instances (as in lockdep).
+            ulong hash = 14695981039346656037UL;
+            foreach (var entry in held)
+            {
+                hash = (hash ^ (ulong)KeyOf(entry.Site.Class, entry.Site.Subclass)) * 1099511628211UL;
+            }
+
+            return (hash ^ (ulong)KeyOf(next.Class, next.Subclass)) * 1099511628211UL;
+        }
+
+        private static bool IsSetInEnvironment()
+        {
+            string? value = Environment.GetEnvironmentVariable("KD_LOCKDEP");
+            return value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+        }
+
+        internal readonly struct HeldLock
+        {
+            public HeldLock(KernelLock lockInstance, LockSite site, bool shared, bool trylock)
+            {
+                Lock = lockInstance;
+                Site = site;
+                Shared = shared;
+                Trylock = trylock;
+            }
+
+            public KernelLock Lock { get; }
+
+            public LockSite Site { get; }
+
+            public bool Shared { get; }
+
+            public bool Trylock { get; }
+        }
+
+        private readonly struct Dependency
+        {
+            public Dependency(int to, LockSite fromSite, LockSite toSite)
+            {
+                To = to;
+                FromSite = fromSite;
+                ToSite = toSite;
+            }
+
+            public int To { get; }
+
+            public LockSite FromSite { get; }
+
+            public LockSite ToSite { get; }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Generic;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>The kinds of problem lockdep reports.</summary>
+    public enum LockdepReportKind
+    {
+        /// <summary>Taking the lock closes a cycle in the observed dependency graph (AB/BA across threads).</summary>
+        CircularDependency,
+
+        /// <summary>Taking the lock contradicts the declared order of lock classes.</summary>
+        OrderViolation,
+
+        /// <summary>A lock of a class already held is taken again (same instance, or same class without a nesting annotation).</summary>
+        RecursiveLocking,
+
+        /// <summary>A sleeping lock is taken while a spinning lock is held or a lockless map is live.</summary>
+        SleepInAtomic,
+
+        /// <summary>A lock is released that this thread does not hold.</summary>
+        UnlockNotHeld,
+    }
+
+    /// <summary>Where a lock was taken.</summary>
+    public readonly struct LockSite
+    {
+        internal LockSite(LockClass lockClass, int subclass, string file, int line, int thread)
+        {
+            Class = lockClass;
+            Subclass = subclass;
+            File = file;
+            Line = line;
+            Thread = thread;
+        }
+
+        /// <summary>The lock class.</summary>
+        public LockClass Class { get; }
+
+        /// <summary>The nesting subclass (0 unless taken with a nesting annotation).</summary>
+        public int Subclass { get; }
+
+        /// <summary>Source file of the acquisition.</summary>
+        public string File { get; }
+
+        /// <summary>Source line of the acquisition.</summary>
+        public int Line { get; }
+
+        /// <summary>Managed thread id.</summary>
+        public int Thread { get; }
+
+        /// <summary>The class with its subclass, as lockdep prints it: <c>(ptl)</c> or <c>(ptl/1)</c>.</summary>
+        public string Name => Subclass == 0 ? $"({Class.Name})" : $"({Class.Name}/{Subclass})";
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Name} at {System.IO.Path.GetFileName(File)}:{Line}";
+    }
+
+    /// <summary>A lockdep finding with the kernel-style text.</summary>
+    public sealed class LockdepReport
+    {
+        internal LockdepReport(LockdepReportKind kind, LockSite acquiring, LockSite? held, IReadOnlyList<LockSite> chain, string text)
+        {
+            Kind = kind;
+            Acquiring = acquiring;
+            Held = held;
+            Chain = chain;
+            Text = text;
+        }
+
+        /// <summary>What went wrong.</summary>
+        public LockdepReportKind Kind { get; }
+
+        /// <summary>The lock being taken (or released, for <see cref="LockdepReportKind.UnlockNotHeld"/>).</summary>
+        public LockSite Acquiring { get; }
+
+        /// <summary>The held lock that conflicts, if any.</summary>
+        public LockSite? Held { get; }
+
+        /// <summary>For a cycle: the earlier dependency chain, from the new lock back to the held one.</summary>
+        public IReadOnlyList<LockSite> Chain { get; }
+
+        /// <summary>The report, laid out like the kernel's.</summary>
+        public string Text { get; }
+
+        /// <inheritdoc />
+        public override string ToString() => Text;
+    }
+}

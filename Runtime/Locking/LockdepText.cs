@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Text;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>Lays a lockdep report out the way the kernel prints it, so that people who read those read these.</summary>
+    internal static class LockdepText
+    {
+        private const string Rule = "------------------------------------------------------";
+
+        public static string Format(LockdepReportKind kind, LockSite site, LockSite? held, IReadOnlyList<LockSite> chain, List<Lockdep.HeldLock> stack)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("======================================================");
+            text.AppendLine("WARNING: " + Title(kind));
+            text.AppendLine(Rule);
+            switch (kind)
+            {
+                case LockdepReportKind.UnlockNotHeld:
+                    text.AppendLine($"thread {site.Thread} is trying to release lock {site} but there are no more locks to release!");
+                    break;
+                case LockdepReportKind.SleepInAtomic:
+                    text.AppendLine($"thread {site.Thread} is trying to acquire sleeping lock {site}");
+                    text.AppendLine($"in atomic context, held since {held}.");
+                    text.AppendLine("Use a trylock; on failure drop the spinning lock, take the sleeping one, and retry.");
+                    break;
+                default:
+                    text.AppendLine($"thread {site.Thread} is trying to acquire lock:");
+                    text.AppendLine($"  {site}");
+                    text.AppendLine();
+                    text.AppendLine("but thread is already holding lock:");
+                    text.AppendLine($"  {held}");
+                    break;
+            }
+
+            if (kind == LockdepReportKind.CircularDependency)
+            {
+                text.AppendLine();
+                text.AppendLine("which lock already depends on the new lock.");
+                text.AppendLine();
+                text.AppendLine("the existing dependency chain (in reverse order) is:");
+                for (int i = chain.Count - 1, n = 0; i >= 1; i -= 2, n++)
+                {
+                    text.AppendLine($"-> #{n} {chain[i]}");
+                    text.AppendLine($"       while holding {chain[i - 1]}");
+                }
+            }
+            else if (kind == LockdepReportKind.OrderViolation && held is LockSite outer)
+            {
+                text.AppendLine();
+                text.AppendLine($"the declared lock order takes {site.Name} (rank {site.Class.Rank}) before {outer.Name} (rank {outer.Class.Rank}).");
+            }
+
+            text.AppendLine();
+            text.AppendLine("other info that might help us debug this:");
+            if (held is LockSite other && kind != LockdepReportKind.UnlockNotHeld)
+            {
+                AppendScenario(text, kind, site, other, chain);
+            }
+
+            text.AppendLine();
+            text.AppendLine($"{stack.Count} lock(s) held by thread {site.Thread}:");
+            for (int i = 0; i < stack.Count; i++)
+            {
+                text.AppendLine($" #{i}: {stack[i].Site}");
+            }
+
+            return text.ToString();
+        }
+
+        private static string Title(LockdepReportKind kind) => kind switch
+        {
+            LockdepReportKind.CircularDependency => "possible circular locking dependency detected",
+            LockdepReportKind.OrderViolation => "lock order violation against the declared hierarchy",
+            LockdepReportKind.RecursiveLocking => "possible recursive locking detected",
+            LockdepReportKind.SleepInAtomic => "sleeping lock taken in atomic context",
+            _ => "bad unlock balance detected!",
+        };
+
+        private static void AppendScenario(StringBuilder text, LockdepReportKind kind, LockSite site, LockSite held, IReadOnlyList<LockSite> chain)
+        {
+            text.AppendLine();
+            text.AppendLine(" Possible unsafe locking scenario:");
+            text.AppendLine();
+            if (kind == LockdepReportKind.RecursiveLocking)
+            {
+                text.AppendLine("       CPU0");
+                text.AppendLine("       ----");
+                text.AppendLine($"  lock{held.Name};");
+                text.AppendLine($"  lock{site.Name};");
+                text.AppendLine();
+                text.AppendLine(" *** DEADLOCK ***");
+                text.AppendLine();
+                text.AppendLine(" May be due to missing lock nesting notation (LockNested or an ordering helper).");
+                return;
+            }
+
+            if (kind == LockdepReportKind.SleepInAtomic)
+            {
+                text.AppendLine($"  lock{held.Name};   <- atomic from here");
+                text.AppendLine($"  lock{site.Name};   <- may sleep");
+                return;
+            }
+
+            // CPU1 takes the new lock first, then the lock that the chain (or the declared order) puts after it.
+            string cpu1Second = chain.Count >= 2 ? chain[1].Name : held.Name;
+            text.AppendLine("       CPU0                    CPU1");
+            text.AppendLine("       ----                    ----");
+            text.AppendLine($"  lock{held.Name};");
+            text.AppendLine($"                               lock{site.Name};");
+            text.AppendLine($"                               lock{cpu1Second};");
+            text.AppendLine($"  lock{site.Name};");
+            text.AppendLine();
+            text.AppendLine(" *** DEADLOCK ***");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>
+    /// A fair spinning lock (the kernel's ticket spinlock, <c>spinlock_t</c>). Holding it makes the context atomic:
+    /// no sleeping lock may be taken under it. Not recursive; only the owner may unlock.
+    /// </summary>
+    public sealed class TicketLock : KernelLock
+    {
+        private int nextTicket;
+        private int nowServing;
+        private int ownerThread;
+
+        /// <summary>Creates a spinning lock of <paramref name="lockClass"/> (which must be a spinning class).</summary>
+        public TicketLock(LockClass lockClass)
+            : base(lockClass)
+        {
+            if (lockClass.Kind != LockKind.Spinning)
+            {
+                throw new System.ArgumentException($"Lock class '{lockClass.Name}' is sleeping; a TicketLock spins.", nameof(lockClass));
+            }
+        }
+
+        /// <summary>True when some thread holds the lock.</summary>
+        public bool IsLocked => Volatile.Read(ref ownerThread) != 0;
+
+        /// <summary>True when the calling thread holds the lock.</summary>
+        public bool IsHeldByCurrentThread => Volatile.Read(ref ownerThread) == Environment.CurrentManagedThreadId;
+
+        /// <summary>True when a thread is spinning for the lock (tests use this to order a race deterministically).</summary>
+        internal bool HasWaiters => Volatile.Read(ref nextTicket) - Volatile.Read(ref nowServing) > 1;
+
+        /// <summary>Takes the lock, spinning until it is free (<c>spin_lock</c>).</summary>
+        [Acquires]
+        public void Lock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => LockCore(0, file, line);
+
+        /// <summary>
+        /// Takes a second lock of this lock's class (<c>spin_lock_nested</c>): the caller promises that an outer lock
+        /// rules out the inversion (e.g. mremap's destination PTL under an exclusive mmap_lock).
+        /// </summary>
+        [Acquires(Nested = true)]
+        public void LockNested(int subclass = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            if (subclass < 1 || subclass >= Lockdep.MaxSubclasses)
+            {
+                throw new System.ArgumentOutOfRangeException(nameof(subclass), subclass, $"Subclasses run from 1 to {Lockdep.MaxSubclasses - 1}.");
+            }
+
+            LockCore(subclass, file, line);
+        }
+
+        /// <summary>Takes the lock if it is free (<c>spin_trylock</c>).</summary>
+        [TryAcquires]
+        public bool TryLock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            int ticket = Volatile.Read(ref nowServing);
+            if (Volatile.Read(ref nextTicket) != ticket || Interlocked.CompareExchange(ref nextTicket, ticket + 1, ticket) != ticket)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref ownerThread, me);
+            if (Lockdep.Enabled)
+            {
+                Lockdep.Acquired(this, 0, shared: false, trylock: true, file, line);
+            }
+
+            return true;
+        }
+
+        /// <summary>Releases the lock (<c>spin_unlock</c>).</summary>
+        /// <exception cref="LockStateException">The calling thread does not hold the lock.</exception>
+        [Releases]
+        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            int owner = Volatile.Read(ref ownerThread);
+            if (Lockdep.Enabled)
+            {
+                Lockdep.Released(this, shared: false, file, line);
+            }
+
+            if (owner != me)
+            {
+                throw new LockStateException(owner == 0
+                    ? $"Unlock of {this} which is not locked."
+                    : $"Unlock of {this} held by thread {owner}, not by the calling thread {me}.");
+            }
+
+            Volatile.Write(ref ownerThread, 0);
+            Volatile.Write(ref nowServing, nowServing + 1);
+        }
+
+        private void LockCore(int subclass, string file, int line)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            if (Lockdep.Enabled)
+            {
+                Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
+            }
+
+            if (Volatile.Read(ref ownerThread) == me)
+            {
+                // A second spin_lock of a held spinlock spins forever in the kernel; say so instead.
+                throw new LockStateException($"Recursive lock of {this}: the calling thread already holds it and would spin forever.");
+            }
+
+            int ticket = Interlocked.Increment(ref nextTicket) - 1;
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref nowServing) != ticket)
+            {
+                spinner.SpinOnce();
+            }
+
+            Volatile.Write(ref ownerThread, me);
+            if (Lockdep.Enabled)
+            {
+                Lockdep.Acquired(this, subclass, shared: false, trylock: false, file, line);
+            }
+        }
+    }
+}

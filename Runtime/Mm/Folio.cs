@@ -1,0 +1,176 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Threading;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>
+    /// A folio (<c>struct folio</c>): 2^order pages of real bytes with a reference count, a map count and a sleeping
+    /// lock (PG_locked). Every mapping (a PTE or a huge PMD) holds one reference and one map count.
+    /// </summary>
+    [LockClass(LockClass.FolioLockName)]
+    public sealed class Folio
+    {
+        private readonly byte[] data;
+        private readonly KernelMutex lockBit;
+        private int refCount = 1;
+        private int mapCount;
+
+        private Folio(int order)
+        {
+            Order = order;
+            data = new byte[(int)PageGeometry.PageSize << order];
+            lockBit = new KernelMutex(LockClass.FolioLock, ownerUnlocks: false);
+        }
+
+        /// <summary>log2 of the number of pages.</summary>
+        public int Order { get; }
+
+        /// <summary>Pages in the folio.</summary>
+        public int PageCount => 1 << Order;
+
+        /// <summary>References held (<c>folio_ref_count</c>).</summary>
+        public int RefCount => Volatile.Read(ref refCount);
+
+        /// <summary>Mappings by page tables (<c>folio_mapcount</c>).</summary>
+        public int MapCount => Volatile.Read(ref mapCount);
+
+        /// <summary>True once the last reference is gone.</summary>
+        public bool IsFreed => RefCount == 0;
+
+        /// <summary>True when locked.</summary>
+        public bool IsLocked => lockBit.IsLocked;
+
+        /// <summary>The lock itself, for lockdep queries.</summary>
+        public KernelLock LockInstance => lockBit;
+
+        /// <summary>Allocates a zeroed folio with one reference (<c>folio_alloc</c>); may sleep.</summary>
+        [MightSleep]
+        public static Folio Alloc(int order = 0)
+        {
+            if (order < 0 || order > PageGeometry.HugePageOrder)
+            {
+                throw new ArgumentOutOfRangeException(nameof(order), order, $"Folio orders run from 0 to {PageGeometry.HugePageOrder}.");
+            }
+
+            return new Folio(order);
+        }
+
+        /// <summary>Takes a reference (<c>folio_get</c>).</summary>
+        public void Get()
+        {
+            int seen;
+            do
+            {
+                seen = Volatile.Read(ref refCount);
+                if (seen <= 0)
+                {
+                    throw new MmStateException("folio_get on a freed folio.");
+                }
+            }
+            while (Interlocked.CompareExchange(ref refCount, seen + 1, seen) != seen);
+        }
+
+        /// <summary>Drops a reference (<c>folio_put</c>); the last one frees the folio.</summary>
+        public void Put()
+        {
+            if (Interlocked.Decrement(ref refCount) < 0)
+            {
+                Interlocked.Increment(ref refCount);
+                throw new MmStateException("folio_put on a freed folio: reference count underflow.");
+            }
+        }
+
+        /// <summary>Takes the folio lock, sleeping (<c>folio_lock</c>).</summary>
+        [Acquires]
+        public void Lock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => lockBit.Lock(file, line);
+
+        /// <summary>Takes the folio lock if free (<c>folio_trylock</c>).</summary>
+        [TryAcquires]
+        public bool TryLock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => lockBit.TryLock(file, line);
+
+        /// <summary>Releases the folio lock (<c>folio_unlock</c>).</summary>
+        [Releases]
+        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => lockBit.Unlock(file, line);
+
+        /// <summary>Copies bytes out of page <paramref name="page"/> starting at <paramref name="offset"/>.</summary>
+        public void Read(int page, int offset, Span<byte> destination) => Slice(page, offset, destination.Length).CopyTo(destination);
+
+        /// <summary>Copies bytes into page <paramref name="page"/> starting at <paramref name="offset"/>.</summary>
+        /// <exception cref="MmStateException">The folio is freed.</exception>
+        public void Write(int page, int offset, ReadOnlySpan<byte> source)
+        {
+            if (IsFreed)
+            {
+                throw new MmStateException("Write to a freed folio: the mapping that led here was stale.");
+            }
+
+            source.CopyTo(Slice(page, offset, source.Length));
+        }
+
+        internal void CopyPageTo(int page, Folio target, int targetPage) =>
+            Slice(page, 0, (int)PageGeometry.PageSize).CopyTo(target.Slice(targetPage, 0, (int)PageGeometry.PageSize));
+
+        internal void AddMappings(int count) => Interlocked.Add(ref mapCount, count);
+
+        internal void AddReferences(int count) => Interlocked.Add(ref refCount, count);
+
+        private Span<byte> Slice(int page, int offset, int length)
+        {
+            if ((uint)page >= (uint)PageCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(page), page, $"The folio has {PageCount} page(s).");
+            }
+
+            if (offset < 0 || length < 0 || (ulong)offset + (ulong)length > PageGeometry.PageSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(offset), offset, "The range crosses the page boundary.");
+            }
+
+            return data.AsSpan((page << PageGeometry.PageShift) + offset, length);
+        }
+    }
+
+    /// <summary>A page table entry value (<c>pte_t</c>): immutable, so a lockless read is never torn.</summary>
+    public sealed class Pte
+    {
+        private Pte(Folio folio, int page, bool writable, bool dirty)
+        {
+            Folio = folio;
+            Page = page;
+            Writable = writable;
+            Dirty = dirty;
+        }
+
+        /// <summary>The mapped folio.</summary>
+        public Folio Folio { get; }
+
+        /// <summary>Which page of the folio.</summary>
+        public int Page { get; }
+
+        /// <summary>Writes allowed.</summary>
+        public bool Writable { get; }
+
+        /// <summary>Written since mapped.</summary>
+        public bool Dirty { get; }
+
+        /// <summary>Makes an entry for page <paramref name="page"/> of <paramref name="folio"/> (<c>mk_pte</c>).</summary>
+        public static Pte Make(Folio folio, int page, bool writable)
+        {
+            if (folio is null)
+            {
+                throw new ArgumentNullException(nameof(folio));
+            }
+
+            if ((uint)page >= (uint)folio.PageCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(page), page, $"The folio has {folio.PageCount} page(s).");
+            }
+
+            return new Pte(folio, page, writable, dirty: false);
+        }
+
+        /// <summary>The same entry marked dirty (<c>pte_mkdirty</c>).</summary>
+        public Pte MakeDirty() => Dirty ? this : new Pte(Folio, Page, Writable, dirty: true);
+    }
+}

@@ -1,0 +1,131 @@
+using System.Threading;
+
+namespace KernelDiscipline.Runtime
+{
+    /// <summary>What a PMD entry holds.</summary>
+    public enum PmdKind
+    {
+        /// <summary>Nothing (<c>pmd_none</c>).</summary>
+        None,
+        /// <summary>A PTE table (<c>pmd_present</c>, not huge).</summary>
+        Table,
+        /// <summary>A PMD-mapped huge folio (<c>pmd_trans_huge</c>).</summary>
+        Huge,
+        /// <summary>A migration entry for a huge folio (<c>is_pmd_migration_entry</c>).</summary>
+        Migration,
+        /// <summary>A corrupt entry (<c>pmd_bad</c>).</summary>
+        Bad,
+    }
+
+    /// <summary>A PMD entry value (<c>pmd_t</c>): immutable; compare snapshots with <see cref="Pmd.Same"/>.</summary>
+    public sealed class PmdValue
+    {
+        /// <summary>The empty entry.</summary>
+        public static readonly PmdValue None = new PmdValue(PmdKind.None, null, null);
+
+        /// <summary>A corrupt entry.</summary>
+        public static readonly PmdValue Bad = new PmdValue(PmdKind.Bad, null, null);
+
+        private PmdValue(PmdKind kind, PteTable? table, Folio? folio)
+        {
+            Kind = kind;
+            Table = table;
+            Folio = folio;
+        }
+
+        /// <summary>What the entry holds.</summary>
+        public PmdKind Kind { get; }
+
+        /// <summary>The huge or migrating folio, for <see cref="PmdKind.Huge"/> and <see cref="PmdKind.Migration"/>.</summary>
+        public Folio? Folio { get; }
+
+        internal PteTable? Table { get; }
+
+        /// <summary><c>pmd_none</c>.</summary>
+        public bool IsNone => Kind == PmdKind.None;
+
+        /// <summary><c>pmd_trans_huge</c>.</summary>
+        public bool IsHuge => Kind == PmdKind.Huge;
+
+        internal static PmdValue ForTable(PteTable table) => new PmdValue(PmdKind.Table, table, null);
+
+        internal static PmdValue ForHuge(Folio folio) => new PmdValue(PmdKind.Huge, null, folio);
+
+        internal static PmdValue ForMigration(Folio folio) => new PmdValue(PmdKind.Migration, null, folio);
+
+        /// <inheritdoc />
+        public override string ToString() => Kind.ToString();
+    }
+
+    /// <summary>A PTE table: 512 entries and the split page-table lock that guards them.</summary>
+    internal sealed class PteTable
+    {
+        private readonly Pte?[] entries = new Pte?[PageGeometry.PtrsPerTable];
+        private volatile bool freed;
+
+        public PteTable(ulong baseAddress)
+        {
+            BaseAddress = baseAddress;
+            Ptl = new TicketLock(LockClass.Ptl);
+        }
+
+        public ulong BaseAddress { get; }
+
+        public TicketLock Ptl { get; }
+
+        /// <summary>Set once the table is unhooked from its PMD: no write may land here after that.</summary>
+        public bool Freed => freed;
+
+        public Pte? Get(int index) => Volatile.Read(ref entries[index]);
+
+        public void Set(int index, Pte? value)
+        {
+            if (freed)
+            {
+                throw new MmStateException("Write to a freed page table: re-check the PMD (PmdSame) under the PTL before writing.");
+            }
+
+            Volatile.Write(ref entries[index], value);
+        }
+
+        public void MarkFreed() => freed = true;
+
+        public int PresentCount()
+        {
+            int present = 0;
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (Get(i) != null)
+                {
+                    present++;
+                }
+            }
+
+            return present;
+        }
+    }
+
+    /// <summary>A PMD table: 512 PMD slots and the split PMD lock that guards them.</summary>
+    internal sealed class PmdTable
+    {
+        public PmdTable(MmStruct mm, ulong baseAddress)
+        {
+            Lock = new TicketLock(LockClass.PmdLock);
+            Slots = new Pmd[PageGeometry.PtrsPerTable];
+            for (int i = 0; i < Slots.Length; i++)
+            {
+                Slots[i] = new Pmd(mm, this, baseAddress + ((ulong)i << PageGeometry.PmdShift));
+            }
+        }
+
+        public TicketLock Lock { get; }
+
+        public Pmd[] Slots { get; }
+    }
+
+    /// <summary>A PUD table: 512 pointers to PMD tables, allocated under <c>page_table_lock</c>.</summary>
+    internal sealed class PudTable
+    {
+        public PmdTable?[] Entries { get; } = new PmdTable?[PageGeometry.PtrsPerTable];
+    }
+}

@@ -1,0 +1,190 @@
+using System;
+using KernelDiscipline.Runtime;
+using Xunit;
+
+namespace KernelDiscipline.Runtime.Tests
+{
+    public class LockdepTests
+    {
+        private static readonly LockClass ClassA = LockClass.Declare("test_a", LockKind.Spinning, 0);
+        private static readonly LockClass ClassB = LockClass.Declare("test_b", LockKind.Spinning, 0);
+
+        [Fact]
+        public void AbBaInversionAcrossTwoThreadsIsReportedWithoutDeadlock()
+        {
+            using var lockdep = new LockdepScope(collect: false);
+            var a = new TicketLock(ClassA);
+            var b = new TicketLock(ClassB);
+
+            // Thread 1 establishes A -> B and finishes; thread 2 then takes B -> A. Nothing ever blocks.
+            OtherThread.Run(() =>
+            {
+                a.Lock();
+                b.Lock();
+                b.Unlock();
+                a.Unlock();
+            });
+
+            var report = OtherThread.Run(() =>
+            {
+                b.Lock();
+                try
+                {
+                    return Assert.Throws<LockdepException>(() => a.Lock()).Report;
+                }
+                finally
+                {
+                    b.Unlock();
+                }
+            });
+
+            Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+            Assert.Equal("test_a", report.Acquiring.Class.Name);
+            Assert.Equal("test_b", report.Held!.Value.Class.Name);
+            Assert.Contains("possible circular locking dependency detected", report.Text);
+            Assert.Contains("Possible unsafe locking scenario", report.Text);
+            Assert.Contains("*** DEADLOCK ***", report.Text);
+            // Both chains, with their acquisition sites: the earlier A -> B and the new B -> A.
+            Assert.Equal(2, report.Chain.Count);
+            Assert.Equal("test_a", report.Chain[0].Class.Name);
+            Assert.Equal("test_b", report.Chain[1].Class.Name);
+            Assert.Contains("LockdepTests.cs:", report.Text);
+            Assert.False(a.IsLocked);
+        }
+
+        [Fact]
+        public void DeclaredOrderViolationIsReportedOnFirstUse()
+        {
+            using var lockdep = new LockdepScope();
+            var mm = new MmStruct();
+            mm.PageTableLock.Lock();
+            mm.MmapLock.DownRead(); // sleeping and out of order: two reports in one acquisition would be noise
+            mm.MmapLock.UpRead();
+            mm.PageTableLock.Unlock();
+            var report = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.SleepInAtomic, report.Kind);
+
+            lockdep.Reports.Clear();
+            var ptl = new TicketLock(LockClass.Ptl);
+            var pmdLock = new TicketLock(LockClass.PmdLock);
+            ptl.Lock();
+            pmdLock.Lock();
+            pmdLock.Unlock();
+            ptl.Unlock();
+            var order = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.OrderViolation, order.Kind);
+            Assert.Contains("declared lock order takes (pmd_lock) (rank 800) before (ptl) (rank 900)", order.Text);
+        }
+
+        [Fact]
+        public void SleepingLockUnderSpinlockOrLiveMapIsReported()
+        {
+            using var lockdep = new LockdepScope();
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, PageGeometry.PageSize);
+            var folio = Folio.Alloc();
+
+            var pte = mm.PmdOffset(Mm.Base)!.MapLock(Mm.Base)!;
+            folio.Lock();
+            folio.Unlock();
+            pte.Unlock();
+            var underPtl = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.SleepInAtomic, underPtl.Kind);
+            Assert.Contains("(folio_lock)", underPtl.Text);
+            Assert.Contains("try", underPtl.Text);
+
+            lockdep.Reports.Clear();
+            using (mm.PmdOffset(Mm.Base)!.Map(Mm.Base))
+            {
+                var sem = new RwSemaphore(LockClass.Get(LockClass.IMmapRwsemName));
+                sem.DownRead();
+                sem.UpRead();
+            }
+
+            Assert.Equal(LockdepReportKind.SleepInAtomic, Assert.Single(lockdep.Reports).Kind);
+
+            // The kernel's answer is allowed: a trylock does not sleep.
+            lockdep.Reports.Clear();
+            var again = mm.PmdOffset(Mm.Base)!.MapLock(Mm.Base)!;
+            Assert.True(folio.TryLock());
+            folio.Unlock();
+            again.Unlock();
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
+        public void DoubleUnlockIsReportedAndRefused()
+        {
+            using var lockdep = new LockdepScope();
+            var ptl = new TicketLock(LockClass.Ptl);
+            ptl.Lock();
+            ptl.Unlock();
+            Assert.Throws<LockStateException>(() => ptl.Unlock());
+            var report = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.UnlockNotHeld, report.Kind);
+            Assert.Contains("bad unlock balance detected!", report.Text);
+        }
+
+        [Fact]
+        public void SameClassNestingNeedsAnAnnotationOrTheOrderingHelper()
+        {
+            using var lockdep = new LockdepScope();
+            var src = new TicketLock(LockClass.Ptl);
+            var dst = new TicketLock(LockClass.Ptl);
+            src.Lock();
+            dst.Lock();
+            dst.Unlock();
+            src.Unlock();
+            var report = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.RecursiveLocking, report.Kind);
+            Assert.Contains("missing lock nesting notation", report.Text);
+
+            lockdep.Reports.Clear();
+            src.Lock();
+            dst.LockNested();
+            dst.Unlock();
+            src.Unlock();
+            LockOrder.DoubleLock(dst, src);
+            LockOrder.DoubleUnlock(dst, src);
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
+        public void CorrectMmCodeRaisesNothingAndEachChainIsValidatedOnce()
+        {
+            using var lockdep = new LockdepScope(collect: false); // any report throws
+            var (mm, _) = Mm.WithVma();
+            for (int round = 0; round < 3; round++)
+            {
+                Mm.Populate(mm, Mm.Base, PageGeometry.PmdSize);
+                Assert.Equal(0, mm.CollapseHugePage(Mm.Base));
+                Assert.Equal(0, mm.SplitHugePmd(Mm.Base));
+                Assert.Equal(0, mm.MigrateHugePage(Mm.Base) == -Errno.EAGAIN ? 0 : -1);
+                Assert.Equal(0, mm.ZapRange(Mm.Base, Mm.Base + PageGeometry.PmdSize));
+                Assert.Equal(0, mm.RetractPageTable(Mm.Base));
+                if (round == 0)
+                {
+                    chainsAfterFirstRound = Lockdep.ValidatedChainCount;
+                }
+            }
+
+            Assert.True(chainsAfterFirstRound > 0);
+            Assert.Equal(chainsAfterFirstRound, Lockdep.ValidatedChainCount);
+            Assert.True(Lockdep.HasDependency(LockClass.PmdLock, LockClass.Ptl));
+            Assert.Equal(0, Lockdep.HeldCount);
+        }
+
+        [Fact]
+        public void RecursiveAcquisitionOfOneInstanceIsReportedBeforeItDeadlocks()
+        {
+            using var lockdep = new LockdepScope(collect: false);
+            var sem = new RwSemaphore(LockClass.MmapLock);
+            sem.DownRead();
+            var report = Assert.Throws<LockdepException>(() => sem.DownRead()).Report;
+            sem.UpRead();
+            Assert.Equal(LockdepReportKind.RecursiveLocking, report.Kind);
+        }
+
+        private int chainsAfterFirstRound;
+    }
+}
