@@ -1,0 +1,731 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    internal sealed partial class DataflowEngine
+    {
+        private delegate void EdgeHandler(ControlFlowBranch branch, int key, FlowFacts facts, IOperation? valueOperation);
+
+        private enum Implies
+        {
+            Nothing,
+            Null,
+            NonNull,
+        }
+
+        /// <summary>The value of the branch operation of the block processed last (for exits).</summary>
+        private Dictionary<IOperation, AbstractValue> lastValues = new Dictionary<IOperation, AbstractValue>();
+
+        private AbstractValue ValueOf(IOperation operation) =>
+            lastValues.TryGetValue(operation, out var value) ? value : AbstractValue.Empty;
+
+        /// <summary>Runs one block on each partition of its input and hands every outgoing edge to <paramref name="onEdge"/>.</summary>
+        private void ProcessBlock(BasicBlock block, FlowState input, EdgeHandler onEdge)
+        {
+            var partitions = new List<KeyValuePair<int, FlowFacts>>(input.Partitions);
+            foreach (var partition in partitions)
+            {
+                var transfer = new Transfer(this, partition.Value.Clone(), partition.Key);
+                foreach (var operation in block.Operations)
+                {
+                    transfer.Visit(operation);
+                    if (transfer.Dead)
+                    {
+                        break;
+                    }
+                }
+
+                var branchValue = block.BranchValue;
+                if (transfer.Dead || (branchValue != null && IsDead(transfer.Visit(branchValue), transfer)))
+                {
+                    continue;
+                }
+
+                if (block.ConditionalSuccessor != null && branchValue != null)
+                {
+                    bool jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                    var taken = transfer.Facts.Clone();
+                    int takenKey = transfer.Key;
+                    if (transfer.Refine(branchValue, jumpWhen, taken, ref takenKey))
+                    {
+                        lastValues = transfer.Values;
+                        onEdge(block.ConditionalSuccessor, takenKey, taken, null);
+                    }
+
+                    int fallKey = transfer.Key;
+                    if (block.FallThroughSuccessor != null && transfer.Refine(branchValue, !jumpWhen, transfer.Facts, ref fallKey))
+                    {
+                        lastValues = transfer.Values;
+                        onEdge(block.FallThroughSuccessor, fallKey, transfer.Facts, null);
+                    }
+                }
+                else if (block.FallThroughSuccessor != null)
+                {
+                    lastValues = transfer.Values;
+                    onEdge(block.FallThroughSuccessor, transfer.Key, transfer.Facts, branchValue);
+                }
+            }
+        }
+
+        private static bool IsDead(AbstractValue ignored, Transfer transfer) => transfer.Dead;
+
+        private static bool TryLong(object? value, out long result)
+        {
+            switch (value)
+            {
+                case int i: result = i; return true;
+                case long l: result = l; return true;
+                case short s: result = s; return true;
+                case sbyte sb: result = sb; return true;
+                case byte b: result = b; return true;
+                case ushort us: result = us; return true;
+                case uint ui: result = ui; return true;
+                default: result = 0; return false;
+            }
+        }
+
+        private static IOperation Unwrap(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        private static bool IsIntegral(ITypeSymbol? type) =>
+            type != null && (type.TypeKind == TypeKind.Enum || type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64);
+
+        /// <summary>The transfer function for one partition of one block.</summary>
+        private sealed class Transfer
+        {
+            private readonly DataflowEngine engine;
+
+            public Transfer(DataflowEngine engine, FlowFacts facts, int key)
+            {
+                this.engine = engine;
+                Facts = facts;
+                Key = key;
+            }
+
+            public FlowFacts Facts { get; }
+
+            /// <summary>The partition: <see cref="FlowState.Normal"/>, or the site whose failed acquisition this path follows.</summary>
+            public int Key { get; private set; }
+
+            /// <summary>The path cannot continue (a call that does not return, or an impossible branch).</summary>
+            public bool Dead { get; private set; }
+
+            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>();
+
+            public AbstractValue Visit(IOperation operation)
+            {
+                var value = VisitCore(operation);
+                if (operation.ConstantValue.HasValue && TryLong(operation.ConstantValue.Value, out long constant))
+                {
+                    value = new AbstractValue(value.Resources, new ConstValue(constant, operation.Syntax));
+                }
+
+                Values[operation] = value;
+                return value;
+            }
+
+            /// <summary>Narrows <paramref name="facts"/> for the edge where <paramref name="condition"/> is <paramref name="truth"/>; false when that edge is impossible.</summary>
+            public bool Refine(IOperation condition, bool truth, FlowFacts facts, ref int key)
+            {
+                if (!TryNullTest(condition, out ulong resources, out var whenTrue, out var whenFalse, out var declared))
+                {
+                    return true;
+                }
+
+                var implied = truth ? whenTrue : whenFalse;
+                if (implied == Implies.Nothing)
+                {
+                    return true;
+                }
+
+                bool feasible = false;
+                int failedSite = -1;
+                foreach (int site in Bits(resources))
+                {
+                    var fact = facts.Facts[site];
+                    if (implied == Implies.Null)
+                    {
+                        if ((fact & Fact.Null) == 0)
+                        {
+                            continue;
+                        }
+
+                        if ((fact & (Fact.Held | Fact.Live)) != 0 && engine.siteList[site].Annotation.Fallible)
+                        {
+                            failedSite = site;
+                        }
+
+                        facts.Facts[site] = Fact.Null;
+                        feasible = true;
+                    }
+                    else if ((fact & ~Fact.Null) != 0 || fact == Fact.None)
+                    {
+                        facts.Facts[site] = fact & ~Fact.Null;
+                        feasible = true;
+                    }
+                }
+
+                if (failedSite >= 0)
+                {
+                    key = failedSite;
+                }
+
+                // `x is {} m` binds m when true; `x is not {} m` binds it when false: wherever non-null is implied.
+                if (feasible && implied == Implies.NonNull && declared != null)
+                {
+                    facts.Vars[new PathKey(declared, null)] = resources;
+                }
+
+                return feasible;
+            }
+
+            private AbstractValue VisitCore(IOperation operation)
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation:
+                        return VisitInvocation(invocation);
+                    case ISimpleAssignmentOperation assignment:
+                        return VisitAssignment(assignment);
+                    case ILocalReferenceOperation local:
+                        return ReadPath(new PathKey(local.Local, null), operation);
+                    case IParameterReferenceOperation parameter:
+                        return ReadPath(new PathKey(parameter.Parameter, null), operation);
+                    case IMemberReferenceOperation member:
+                        return VisitMemberReference(member);
+                    case IFlowCaptureOperation capture:
+                        var captured = Visit(capture.Value);
+                        Facts.Captures[capture.Id] = captured;
+                        return captured;
+                    case IFlowCaptureReferenceOperation captureReference:
+                        return Facts.Captures.TryGetValue(captureReference.Id, out var value) ? value : AbstractValue.Empty;
+                    case IConversionOperation conversion:
+                        return Visit(conversion.Operand);
+                    case IExpressionStatementOperation statement:
+                        Visit(statement.Operation);
+                        if (Unwrap(statement.Operation) is IInvocationOperation discarded)
+                        {
+                            Discard(discarded);
+                        }
+
+                        return AbstractValue.Empty;
+                    case IIsPatternOperation pattern:
+                        var tested = Visit(pattern.Value);
+                        VisitChildren(pattern.Pattern);
+                        // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
+                        var declared = DeclaredSymbol(pattern.Pattern);
+                        if (declared != null && tested.Resources != 0)
+                        {
+                            Facts.Vars[new PathKey(declared, null)] = tested.Resources;
+                        }
+
+                        return AbstractValue.Empty;
+                    case ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+                        VisitChildren(operation);
+                        ForgetTargets(operation);
+                        return AbstractValue.Empty;
+                    case IFlowAnonymousFunctionOperation:
+                        return AbstractValue.Empty; // analysed as its own body
+                    default:
+                        VisitChildren(operation);
+                        return AbstractValue.Empty;
+                }
+            }
+
+            private void VisitChildren(IOperation operation)
+            {
+                foreach (var child in operation.ChildOperations)
+                {
+                    Visit(child);
+                    if (Dead)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            private AbstractValue VisitInvocation(IInvocationOperation invocation)
+            {
+                var method = invocation.TargetMethod;
+                var annotation = engine.known.Annotation(method);
+                var receiver = invocation.Instance is null ? AbstractValue.Empty : Visit(invocation.Instance);
+                var arguments = new AbstractValue[invocation.Arguments.Length];
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    arguments[i] = Visit(invocation.Arguments[i].Value);
+                }
+
+                if (!annotation.ReleasesReceiver && invocation.Instance != null &&
+                    SymbolEqualityComparer.Default.Equals(method.ContainingType, engine.known.Disposable))
+                {
+                    // IDisposable.Dispose (as `using` calls it): the implementation's annotation decides.
+                    var implementation = Unwrap(invocation.Instance).Type?.FindImplementationForInterfaceMember(method) as IMethodSymbol;
+                    if (implementation != null)
+                    {
+                        annotation = engine.known.Annotation(implementation);
+                    }
+                }
+
+                if (receiver.Resources != 0)
+                {
+                    if (annotation.ReleasesReceiver)
+                    {
+                        Release(receiver, invocation, UseKind.Dereferenced);
+                    }
+                    else
+                    {
+                        Deref(receiver, invocation);
+                    }
+                }
+
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    if (arguments[i].Resources == 0)
+                    {
+                        continue;
+                    }
+
+                    if (annotation.ReleasesArguments)
+                    {
+                        Release(arguments[i], invocation.Arguments[i], UseKind.PassedOn);
+                    }
+                    else
+                    {
+                        PassOn(arguments[i], invocation.Arguments[i]);
+                    }
+                }
+
+                if (engine.known.NeverReturns(method))
+                {
+                    Crash(invocation, Key);
+                    Dead = true;
+                    return AbstractValue.Empty;
+                }
+
+                CheckDoesNotReturnIf(invocation);
+                if (Dead)
+                {
+                    return AbstractValue.Empty;
+                }
+
+                if (!engine.sites.TryGetValue(invocation, out var site))
+                {
+                    return AbstractValue.Empty;
+                }
+
+                if (Key == site.Index)
+                {
+                    Key = FlowState.Normal; // the failed acquisition is tried again: a retry
+                }
+
+                Facts.Facts[site.Index] = site.Annotation.Fallible
+                    ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
+                    : Fact.Held;
+                return new AbstractValue(1UL << site.Index, ConstValue.Unknown);
+            }
+
+            /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
+            private void CheckDoesNotReturnIf(IInvocationOperation invocation)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter is null || engine.known.DoesNotReturnIfValue(argument.Parameter) is not bool crashWhen)
+                    {
+                        continue;
+                    }
+
+                    if (TryNullTest(argument.Value, out ulong resources, out var whenTrue, out var whenFalse, out _) &&
+                        (crashWhen ? whenTrue : whenFalse) == Implies.Null)
+                    {
+                        foreach (int site in Bits(resources))
+                        {
+                            var fact = Facts.Facts[site];
+                            if ((fact & Fact.Null) != 0 && (fact & (Fact.Held | Fact.Live)) != 0 && engine.siteList[site].Annotation.Fallible)
+                            {
+                                Crash(invocation, site);
+                            }
+                        }
+                    }
+
+                    int key = Key;
+                    if (!Refine(argument.Value, !crashWhen, Facts, ref key))
+                    {
+                        Dead = true;
+                        return;
+                    }
+                }
+            }
+
+            private void Crash(IInvocationOperation invocation, int site)
+            {
+                if (engine.Reporting && site != FlowState.Normal)
+                {
+                    engine.findings!.FailedExits.Add(new FailedExitFinding(engine.siteList[site], FailedExitKind.Crash, invocation.Syntax, ConstValue.Unknown, invocation));
+                }
+            }
+
+            private AbstractValue VisitAssignment(ISimpleAssignmentOperation assignment)
+            {
+                var target = assignment.Target;
+                if (target is IMemberReferenceOperation { Instance: { } instance } member)
+                {
+                    var owner = Visit(instance);
+                    if (owner.Resources != 0)
+                    {
+                        Deref(owner, member);
+                    }
+                }
+
+                var value = Visit(assignment.Value);
+                if (target is IDiscardOperation)
+                {
+                    if (Unwrap(assignment.Value) is IInvocationOperation discarded)
+                    {
+                        Discard(discarded);
+                    }
+
+                    return value;
+                }
+
+                var path = PathOf(target);
+                if (path is null)
+                {
+                    Escape(value); // stored where the engine does not follow: a static, an array, a deeper member
+                    return value;
+                }
+
+                var key = path.Value;
+                if (value.Resources != 0)
+                {
+                    Facts.Vars[key] = value.Resources;
+                }
+                else
+                {
+                    Facts.Vars.Remove(key);
+                }
+
+                if (key.Member is null)
+                {
+                    ForgetMembersOf(key.Root);
+                    if (IsIntegral(target.Type))
+                    {
+                        if (value.Constant.IsKnown)
+                        {
+                            Facts.Constants[key.Root] = value.Constant;
+                        }
+                        else
+                        {
+                            Facts.Constants.Remove(key.Root);
+                        }
+                    }
+                }
+
+                return value;
+            }
+
+            private AbstractValue VisitMemberReference(IMemberReferenceOperation member)
+            {
+                if (member.Instance != null)
+                {
+                    var owner = Visit(member.Instance);
+                    if (owner.Resources != 0)
+                    {
+                        Deref(owner, member);
+                    }
+                }
+
+                if (member is IPropertyReferenceOperation property)
+                {
+                    foreach (var argument in property.Arguments)
+                    {
+                        Visit(argument.Value);
+                    }
+                }
+
+                var path = PathOf(member);
+                return path is null ? AbstractValue.Empty : ReadPath(path.Value, member);
+            }
+
+            private AbstractValue ReadPath(PathKey path, IOperation operation)
+            {
+                Facts.Vars.TryGetValue(path, out ulong resources);
+                var constant = path.Member is null && Facts.Constants.TryGetValue(path.Root, out var known) ? known : ConstValue.Unknown;
+                if (resources != 0 && operation.Syntax.Parent is { } parent && parent.IsKind(SyntaxKind.SuppressNullableWarningExpression))
+                {
+                    foreach (int site in Bits(resources))
+                    {
+                        if ((Facts.Facts[site] & Fact.Null) != 0)
+                        {
+                            Use(UseKind.Suppressed, operation, site);
+                            Facts.Facts[site] &= ~Fact.Null;
+                        }
+                    }
+                }
+
+                return new AbstractValue(resources, constant);
+            }
+
+            private PathKey? PathOf(IOperation target)
+            {
+                switch (target)
+                {
+                    case ILocalReferenceOperation local:
+                        return new PathKey(local.Local, null);
+                    case IParameterReferenceOperation parameter:
+                        return new PathKey(parameter.Parameter, null);
+                    case IFieldReferenceOperation or IPropertyReferenceOperation when target is IMemberReferenceOperation member &&
+                        !member.Member.IsStatic && (member is not IPropertyReferenceOperation property || property.Arguments.Length == 0):
+                        var instance = member.Instance is null ? null : Unwrap(member.Instance);
+                        return instance switch
+                        {
+                            ILocalReferenceOperation local => new PathKey(local.Local, member.Member),
+                            IParameterReferenceOperation parameter => new PathKey(parameter.Parameter, member.Member),
+                            IInstanceReferenceOperation when engine.function != null => new PathKey(engine.function, member.Member),
+                            _ => null,
+                        };
+                    default:
+                        return null;
+                }
+            }
+
+            private void ForgetMembersOf(ISymbol root)
+            {
+                List<PathKey>? stale = null;
+                foreach (var key in Facts.Vars.Keys)
+                {
+                    if (key.Member != null && SymbolEqualityComparer.Default.Equals(key.Root, root))
+                    {
+                        (stale ??= new List<PathKey>()).Add(key);
+                    }
+                }
+
+                stale?.ForEach(key => Facts.Vars.Remove(key));
+            }
+
+            private void ForgetTargets(IOperation operation)
+            {
+                var target = operation switch
+                {
+                    ICompoundAssignmentOperation compound => compound.Target,
+                    IIncrementOrDecrementOperation step => step.Target,
+                    _ => null,
+                };
+                if (target != null && PathOf(target) is { Member: null } path)
+                {
+                    Facts.Constants.Remove(path.Root);
+                }
+            }
+
+            private void Discard(IInvocationOperation invocation)
+            {
+                if (engine.sites.TryGetValue(invocation, out var site) && site.Annotation.Fallible)
+                {
+                    Use(UseKind.Discarded, invocation, site.Index);
+                    // Already reported as discarded: do not report the same lock again as leaked.
+                    Facts.Facts[site.Index] = (Facts.Facts[site.Index] & ~Fact.Held) | Fact.Escaped;
+                }
+            }
+
+            private void Deref(AbstractValue value, IOperation at)
+            {
+                foreach (int site in Bits(value.Resources))
+                {
+                    var fact = Facts.Facts[site];
+                    if ((fact & Fact.Null) != 0)
+                    {
+                        Use(UseKind.Dereferenced, at, site);
+                    }
+                    else if ((fact & Fact.Released) != 0)
+                    {
+                        Use(UseKind.AfterRelease, at, site);
+                    }
+
+                    Facts.Facts[site] = fact & ~Fact.Null;
+                }
+            }
+
+            private void Release(AbstractValue value, IOperation at, UseKind ifMaybeNull)
+            {
+                foreach (int site in Bits(value.Resources))
+                {
+                    if ((Facts.Facts[site] & Fact.Null) != 0)
+                    {
+                        Use(ifMaybeNull, at, site);
+                    }
+
+                    Facts.Facts[site] = Fact.Released;
+                }
+            }
+
+            private void PassOn(AbstractValue value, IArgumentOperation argument)
+            {
+                bool acceptsNull = argument.Parameter?.NullableAnnotation == NullableAnnotation.Annotated;
+                foreach (int site in Bits(value.Resources))
+                {
+                    var fact = Facts.Facts[site];
+                    if ((fact & Fact.Null) != 0 && !acceptsNull)
+                    {
+                        Use(UseKind.PassedOn, argument, site);
+                    }
+                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0)
+                    {
+                        Use(UseKind.AfterRelease, argument, site);
+                    }
+                }
+
+                Escape(value);
+            }
+
+            private void Escape(AbstractValue value)
+            {
+                foreach (int site in Bits(value.Resources))
+                {
+                    var fact = Facts.Facts[site];
+                    if ((fact & Fact.Held) != 0)
+                    {
+                        Facts.Facts[site] = (fact & ~Fact.Held) | Fact.Escaped;
+                    }
+                }
+            }
+
+            private void Use(UseKind kind, IOperation at, int site)
+            {
+                if (engine.Reporting)
+                {
+                    engine.findings!.Uses.Add(new UseFinding(kind, at, engine.siteList[site]));
+                }
+            }
+
+            private AbstractValue Value(IOperation operation)
+            {
+                if (Values.TryGetValue(operation, out var value))
+                {
+                    return value;
+                }
+
+                return operation is IConversionOperation conversion ? Value(conversion.Operand) : AbstractValue.Empty;
+            }
+
+            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared)
+            {
+                resources = 0;
+                whenTrue = whenFalse = Implies.Nothing;
+                declared = null;
+                switch (Unwrap(condition))
+                {
+                    case IIsNullOperation isNull:
+                        resources = Value(isNull.Operand).Resources;
+                        whenTrue = Implies.Null;
+                        whenFalse = Implies.NonNull;
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                        var operand = IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : IsNullLiteral(binary.LeftOperand) ? binary.RightOperand : null;
+                        if (operand is null)
+                        {
+                            return false;
+                        }
+
+                        resources = Value(operand).Resources;
+                        bool equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                        whenTrue = equals ? Implies.Null : Implies.NonNull;
+                        whenFalse = equals ? Implies.NonNull : Implies.Null;
+                        break;
+                    case IIsPatternOperation pattern:
+                        resources = Value(pattern.Value).Resources;
+                        (whenTrue, whenFalse) = Classify(pattern.Pattern, pattern.Value.Type);
+                        declared = DeclaredSymbol(pattern.Pattern);
+                        break;
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        if (!TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _))
+                        {
+                            return false;
+                        }
+
+                        break;
+                    default:
+                        return false;
+                }
+
+                return resources != 0;
+            }
+
+            private static bool IsNullLiteral(IOperation operation)
+            {
+                var unwrapped = Unwrap(operation);
+                return unwrapped.ConstantValue.HasValue && unwrapped.ConstantValue.Value is null;
+            }
+
+            /// <summary>What a pattern's match and non-match say about null.</summary>
+            private static (Implies Match, Implies NonMatch) Classify(IPatternOperation pattern, ITypeSymbol? input)
+            {
+                switch (pattern)
+                {
+                    case IConstantPatternOperation constant when IsNullLiteral(constant.Value):
+                        return (Implies.Null, Implies.NonNull);
+                    case INegatedPatternOperation negated:
+                        var (match, nonMatch) = Classify(negated.Pattern, input);
+                        return (nonMatch, match);
+                    case IDeclarationPatternOperation declaration:
+                        return declaration.MatchesNull ? (Implies.Nothing, Implies.Nothing) : (Implies.NonNull, Covers(declaration.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    case ITypePatternOperation type:
+                        return (Implies.NonNull, Covers(type.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    case IRecursivePatternOperation recursive:
+                        bool plain = recursive.DeconstructionSubpatterns.Length == 0 && recursive.PropertySubpatterns.Length == 0;
+                        return (Implies.NonNull, plain && Covers(recursive.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    default:
+                        return (Implies.Nothing, Implies.Nothing);
+                }
+            }
+
+            /// <summary>Whether every non-null value of <paramref name="input"/> is a <paramref name="matched"/>.</summary>
+            private static bool Covers(ITypeSymbol? matched, ITypeSymbol? input)
+            {
+                if (matched is null || input is null)
+                {
+                    return true;
+                }
+
+                for (var type = input; type != null; type = type.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, matched.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private static ISymbol? DeclaredSymbol(IPatternOperation pattern) => pattern switch
+            {
+                IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                INegatedPatternOperation negated => DeclaredSymbol(negated.Pattern),
+                _ => null,
+            };
+
+            private static IEnumerable<int> Bits(ulong set)
+            {
+                for (int index = 0; set != 0; index++, set >>= 1)
+                {
+                    if ((set & 1) != 0)
+                    {
+                        yield return index;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,439 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>
+    /// One forward dataflow pass over one control flow graph: a worklist over basic blocks to a fixed point (the
+    /// lattice is finite, so this terminates in time linear in the graph times a small constant), then one pass over
+    /// the fixed point that records findings for the rules. Finally regions are run on every branch that leaves
+    /// through them; catch handlers start from what the try region saw.
+    /// </summary>
+    internal sealed partial class DataflowEngine
+    {
+        /// <summary>Resources are a 64-bit set; acquisitions beyond that in one body are not followed.</summary>
+        public const int MaxSites = 64;
+
+        private readonly KnownSymbols known;
+        private readonly ControlFlowGraph cfg;
+        private readonly IMethodSymbol? function;
+        private readonly Func<IMethodSymbol, bool> isTrackedFunction;
+        private readonly CancellationToken cancellation;
+        private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>();
+        private readonly List<AcquireSite> siteList = new List<AcquireSite>();
+        private readonly FlowState?[] inputs;
+        private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
+        private Findings? findings;
+
+        public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction, CancellationToken cancellation)
+        {
+            this.known = known;
+            this.cfg = cfg;
+            this.function = function;
+            this.isTrackedFunction = isTrackedFunction;
+            this.cancellation = cancellation;
+            inputs = new FlowState?[cfg.Blocks.Length];
+            CollectSites();
+        }
+
+        /// <summary>Local functions and lambdas of this body that call tracked APIs: each is analysed as its own body.</summary>
+        public IReadOnlyList<(ControlFlowGraph Graph, IMethodSymbol Function)> NestedGraphs => nested;
+
+        /// <summary>Only finds the nested functions to analyse, for a body that itself calls nothing tracked.</summary>
+        public Findings RunNestedOnly()
+        {
+            CollectNested();
+            return new Findings { Function = function };
+        }
+
+        public Findings Run()
+        {
+            CollectNested();
+            var result = new Findings { Function = function };
+            var first = cfg.Blocks[0].FallThroughSuccessor?.Destination;
+            if (first is null || first.Kind != BasicBlockKind.Block)
+            {
+                return result;
+            }
+
+            inputs[first.Ordinal] = new FlowState();
+            inputs[first.Ordinal]!.Join(FlowState.Normal, new FlowFacts(siteList.Count));
+            if (!Solve(first.Ordinal))
+            {
+                return result; // gave up (pathological graph): report nothing rather than something wrong
+            }
+
+            findings = result;
+            for (int ordinal = 0; ordinal < cfg.Blocks.Length; ordinal++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var input = inputs[ordinal];
+                if (input != null && cfg.Blocks[ordinal].Kind == BasicBlockKind.Block)
+                {
+                    ProcessBlock(cfg.Blocks[ordinal], input, OnEdge);
+                }
+            }
+
+            return result;
+        }
+
+        private void CollectNested()
+        {
+            foreach (var localFunction in cfg.LocalFunctions)
+            {
+                if (isTrackedFunction(localFunction))
+                {
+                    nested.Add((cfg.GetLocalFunctionControlFlowGraph(localFunction, cancellation), localFunction));
+                }
+            }
+
+            foreach (var block in cfg.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    CollectLambdas(operation);
+                }
+
+                if (block.BranchValue != null)
+                {
+                    CollectLambdas(block.BranchValue);
+                }
+            }
+        }
+
+        private void CollectLambdas(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is IFlowAnonymousFunctionOperation lambda && isTrackedFunction(lambda.Symbol))
+                {
+                    nested.Add((cfg.GetAnonymousFunctionControlFlowGraphInScope(lambda, cancellation), lambda.Symbol));
+                }
+            }
+        }
+
+        private bool Reporting => findings != null;
+
+        private void CollectSites()
+        {
+            foreach (var block in cfg.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    CollectSites(operation);
+                }
+
+                if (block.BranchValue != null)
+                {
+                    CollectSites(block.BranchValue);
+                }
+            }
+        }
+
+        private void CollectSites(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation invocation && siteList.Count < MaxSites)
+                {
+                    var annotation = known.Annotation(invocation.TargetMethod);
+                    if (annotation.Fallible || annotation.AcquiresReturn)
+                    {
+                        var site = new AcquireSite(siteList.Count, invocation, annotation);
+                        sites[invocation] = site;
+                        siteList.Add(site);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The worklist to a fixed point; false if it did not converge within a generous bound.</summary>
+        private bool Solve(int start)
+        {
+            var work = new SortedSet<int> { start };
+            long budget = 64L * (cfg.Blocks.Length + 1) * (siteList.Count + 2);
+            while (work.Count > 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (--budget < 0)
+                {
+                    return false;
+                }
+
+                int ordinal = work.Min;
+                work.Remove(ordinal);
+                var block = cfg.Blocks[ordinal];
+                var input = inputs[ordinal];
+                if (input is null || block.Kind != BasicBlockKind.Block)
+                {
+                    continue;
+                }
+
+                SeedHandlers(block, input, work);
+                ProcessBlock(block, input, (branch, key, facts, valueOp) =>
+                {
+                    var destination = Through(branch, ref key, facts);
+                    if (destination is null || branch.Semantics != ControlFlowBranchSemantics.Regular || destination.Kind != BasicBlockKind.Block)
+                    {
+                        return;
+                    }
+
+                    var target = inputs[destination.Ordinal] ??= new FlowState();
+                    if (target.Join(key, facts))
+                    {
+                        work.Add(destination.Ordinal);
+                    }
+                });
+            }
+
+            return true;
+        }
+
+        /// <summary>A catch handler may start anywhere in its try region: join what each try block starts with.</summary>
+        private void SeedHandlers(BasicBlock block, FlowState input, SortedSet<int> work)
+        {
+            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
+                {
+                    continue;
+                }
+
+                foreach (var handler in region.EnclosingRegion.NestedRegions)
+                {
+                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                    {
+                        var target = inputs[handler.FirstBlockOrdinal] ??= new FlowState();
+                        bool changed = false;
+                        foreach (var partition in input.Partitions)
+                        {
+                            changed |= target.Join(partition.Key, partition.Value);
+                        }
+
+                        if (changed)
+                        {
+                            work.Add(handler.FirstBlockOrdinal);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Runs the finally regions a branch leaves through; returns its destination (null when none).</summary>
+        private BasicBlock? Through(ControlFlowBranch branch, ref int key, FlowFacts facts)
+        {
+            foreach (var region in branch.FinallyRegions)
+            {
+                if (!RunFinally(region, ref key, facts))
+                {
+                    return null;
+                }
+            }
+
+            return branch.Destination;
+        }
+
+        /// <summary>Runs a finally region on one state to its own fixed point and writes its outcome back.</summary>
+        private bool RunFinally(ControlFlowRegion region, ref int key, FlowFacts facts)
+        {
+            var local = new Dictionary<int, FlowState>();
+            var work = new SortedSet<int> { region.FirstBlockOrdinal };
+            local[region.FirstBlockOrdinal] = new FlowState();
+            local[region.FirstBlockOrdinal].Join(key, facts);
+            var outcome = new FlowState();
+            int budget = 64 * (region.LastBlockOrdinal - region.FirstBlockOrdinal + 1);
+            while (work.Count > 0 && --budget > 0)
+            {
+                int ordinal = work.Min;
+                work.Remove(ordinal);
+                ProcessBlock(cfg.Blocks[ordinal], local[ordinal], (branch, k, f, valueOp) =>
+                {
+                    if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
+                    {
+                        outcome.Join(k, f);
+                        return;
+                    }
+
+                    var destination = Through(branch, ref k, f);
+                    if (destination != null && branch.Semantics == ControlFlowBranchSemantics.Regular &&
+                        destination.Ordinal >= region.FirstBlockOrdinal && destination.Ordinal <= region.LastBlockOrdinal)
+                    {
+                        if (!local.TryGetValue(destination.Ordinal, out var target))
+                        {
+                            local[destination.Ordinal] = target = new FlowState();
+                        }
+
+                        if (target.Join(k, f))
+                        {
+                            work.Add(destination.Ordinal);
+                        }
+                    }
+                });
+            }
+
+            if (outcome.Partitions.Count == 0)
+            {
+                return false;
+            }
+
+            // A finally region keeps the partition it was entered with; join whatever it produced back into one state.
+            FlowFacts? merged = null;
+            int mergedKey = key;
+            foreach (var partition in outcome.Partitions)
+            {
+                if (merged is null)
+                {
+                    merged = partition.Value.Clone();
+                    mergedKey = partition.Key;
+                }
+                else
+                {
+                    merged.JoinWith(partition.Value);
+                    if (partition.Key != mergedKey)
+                    {
+                        mergedKey = key;
+                    }
+                }
+            }
+
+            key = mergedKey;
+            Copy(merged!, facts);
+            return true;
+        }
+
+        private static void Copy(FlowFacts from, FlowFacts to)
+        {
+            Array.Copy(from.Facts, to.Facts, to.Facts.Length);
+            to.Vars.Clear();
+            foreach (var pair in from.Vars)
+            {
+                to.Vars[pair.Key] = pair.Value;
+            }
+
+            to.Constants.Clear();
+            foreach (var pair in from.Constants)
+            {
+                to.Constants[pair.Key] = pair.Value;
+            }
+
+            to.Captures.Clear();
+            foreach (var pair in from.Captures)
+            {
+                to.Captures[pair.Key] = pair.Value;
+            }
+        }
+
+        /// <summary>The reporting pass's edge handler: returns, throws and the end of the body are the exits.</summary>
+        private void OnEdge(ControlFlowBranch branch, int key, FlowFacts facts, IOperation? valueOperation)
+        {
+            switch (branch.Semantics)
+            {
+                case ControlFlowBranchSemantics.Return:
+                    // Read the returned value before the finally regions run (they reuse the value cache).
+                    var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
+                    if (Through(branch, ref key, facts) != null)
+                    {
+                        Exit(key, facts, valueOperation, returned, ExitSyntax(branch, valueOperation));
+                    }
+
+                    break;
+                case ControlFlowBranchSemantics.Regular:
+                    var destination = Through(branch, ref key, facts);
+                    if (destination?.Kind == BasicBlockKind.Exit)
+                    {
+                        Exit(key, facts, null, AbstractValue.Empty, ExitSyntax(branch, null));
+                    }
+
+                    break;
+                case ControlFlowBranchSemantics.Throw:
+                case ControlFlowBranchSemantics.Rethrow:
+                    if (key != FlowState.Normal)
+                    {
+                        findings!.FailedExits.Add(new FailedExitFinding(siteList[key], FailedExitKind.Throw,
+                            valueOperation?.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsThrow) ?? valueOperation?.Syntax, ConstValue.Unknown, valueOperation));
+                    }
+
+                    break;
+            }
+        }
+
+        private static bool IsThrow(SyntaxNode node) => node is ThrowStatementSyntax or ThrowExpressionSyntax;
+
+        /// <summary>A path leaves the body: failed-map outcomes for KD102, held resources for KD103.</summary>
+        private void Exit(int key, FlowFacts facts, IOperation? valueOperation, AbstractValue returned, SyntaxNode? exitSyntax)
+        {
+            if (key != FlowState.Normal)
+            {
+                var kind = valueOperation is null ? FailedExitKind.ReturnVoid : FailedExitKind.Return;
+                findings!.FailedExits.Add(new FailedExitFinding(siteList[key], kind, exitSyntax, returned.Constant, valueOperation));
+            }
+
+            for (int index = 0; index < siteList.Count; index++)
+            {
+                var fact = facts.Facts[index];
+                ulong bit = 1UL << index;
+                if ((fact & Fact.Held) == 0 || (returned.Resources & bit) != 0)
+                {
+                    continue;
+                }
+
+                string? holder = null;
+                bool handedOn = false;
+                foreach (var pair in facts.Vars)
+                {
+                    if ((pair.Value & bit) == 0)
+                    {
+                        continue;
+                    }
+
+                    handedOn |= pair.Key.OutlivesMethod;
+                    if (holder is null || pair.Key.Member is null)
+                    {
+                        holder = pair.Key.Text;
+                    }
+                }
+
+                if (!handedOn)
+                {
+                    findings!.Leaks.Add(new LeakFinding(siteList[index], exitSyntax, (fact & Fact.Null) != 0, holder));
+                }
+            }
+        }
+
+        private static SyntaxNode? ExitSyntax(ControlFlowBranch branch, IOperation? valueOperation)
+        {
+            var fromValue = valueOperation?.Syntax.FirstAncestorOrSelf<SyntaxNode>(n => n is ReturnStatementSyntax or ArrowExpressionClauseSyntax);
+            if (fromValue != null)
+            {
+                return fromValue;
+            }
+
+            // A value-less return: the CFG keeps no operation for it, so find the statement by its place in the source.
+            var source = branch.Source;
+            if (source.Operations.Length > 0)
+            {
+                var last = source.Operations[source.Operations.Length - 1].Syntax;
+                var statement = last.FirstAncestorOrSelf<StatementSyntax>();
+                var next = statement?.Parent is BlockSyntax block ? NextStatement(block, statement) : null;
+                if (next is ReturnStatementSyntax)
+                {
+                    return next;
+                }
+            }
+
+            return null;
+        }
+
+        private static StatementSyntax? NextStatement(BlockSyntax block, StatementSyntax? statement)
+        {
+            int index = statement is null ? -1 : block.Statements.IndexOf(statement);
+            return index >= 0 && index + 1 < block.Statements.Count ? block.Statements[index + 1] : null;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>One call that acquires a map or lock whose result the engine follows.</summary>
+    internal sealed class AcquireSite
+    {
+        public AcquireSite(int index, IInvocationOperation invocation, MethodAnnotation annotation)
+        {
+            Index = index;
+            Invocation = invocation;
+            Annotation = annotation;
+        }
+
+        public int Index { get; }
+
+        public IInvocationOperation Invocation { get; }
+
+        public MethodAnnotation Annotation { get; }
+    }
+
+    internal enum UseKind
+    {
+        Dereferenced,
+        PassedOn,
+        Suppressed,
+        Discarded,
+        AfterRelease,
+    }
+
+    internal enum FailedExitKind
+    {
+        /// <summary>A return with a value.</summary>
+        Return,
+        /// <summary>A return without a value, or the end of a void method.</summary>
+        ReturnVoid,
+        Throw,
+        /// <summary>A call that does not return ([DoesNotReturn], or [DoesNotReturnIf] triggered by the failure).</summary>
+        Crash,
+    }
+
+    internal readonly struct UseFinding
+    {
+        public UseFinding(UseKind kind, IOperation operation, AcquireSite site)
+        {
+            Kind = kind;
+            Operation = operation;
+            Site = site;
+        }
+
+        public UseKind Kind { get; }
+
+        public IOperation Operation { get; }
+
+        public AcquireSite Site { get; }
+    }
+
+    internal readonly struct FailedExitFinding
+    {
+        public FailedExitFinding(AcquireSite site, FailedExitKind kind, SyntaxNode? at, ConstValue value, IOperation? valueOperation)
+        {
+            Site = site;
+            Kind = kind;
+            At = at;
+            Value = value;
+            ValueOperation = valueOperation;
+        }
+
+        public AcquireSite Site { get; }
+
+        public FailedExitKind Kind { get; }
+
+        /// <summary>The return or throw statement, or the crashing call; null at the end of a void method.</summary>
+        public SyntaxNode? At { get; }
+
+        public ConstValue Value { get; }
+
+        public IOperation? ValueOperation { get; }
+    }
+
+    internal readonly struct LeakFinding
+    {
+        public LeakFinding(AcquireSite site, SyntaxNode? exit, bool maybeNull, string? holder)
+        {
+            Site = site;
+            Exit = exit;
+            MaybeNull = maybeNull;
+            Holder = holder;
+        }
+
+        public AcquireSite Site { get; }
+
+        /// <summary>The return statement that leaves with the resource held; null for the end of the body.</summary>
+        public SyntaxNode? Exit { get; }
+
+        /// <summary>Whether the resource may also be null at that exit (the release must then be null-conditional).</summary>
+        public bool MaybeNull { get; }
+
+        /// <summary>The local (or member path) that holds the resource there, if one does.</summary>
+        public string? Holder { get; }
+    }
+
+    /// <summary>What the engine saw at its fixed point, for the rules to report.</summary>
+    internal sealed class Findings
+    {
+        public List<UseFinding> Uses { get; } = new List<UseFinding>();
+
+        public List<FailedExitFinding> FailedExits { get; } = new List<FailedExitFinding>();
+
+        public List<LeakFinding> Leaks { get; } = new List<LeakFinding>();
+
+        /// <summary>The function whose body was analysed (method, local function or lambda).</summary>
+        public IMethodSymbol? Function { get; set; }
+    }
+}

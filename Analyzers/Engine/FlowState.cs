@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>
+    /// What may be true of one acquired resource on the paths reaching a point: a set, joined by union, so the
+    /// lattice has height 5 per resource.
+    /// </summary>
+    [Flags]
+    internal enum Fact : byte
+    {
+        None = 0,
+        /// <summary>The acquire failed: the value is null.</summary>
+        Null = 1,
+        /// <summary>The acquire succeeded and its lock/map is held.</summary>
+        Held = 2,
+        /// <summary>Released (Unlock, Dispose, or a releasing helper).</summary>
+        Released = 4,
+        /// <summary>Ownership handed on: returned, stored, or passed to another method.</summary>
+        Escaped = 8,
+        /// <summary>Non-null, but holds nothing that must be released (a [Fallible] result without [Acquires]).</summary>
+        Live = 16,
+    }
+
+    /// <summary>A known integer constant (with the syntax that produced it), or unknown.</summary>
+    internal readonly struct ConstValue : IEquatable<ConstValue>
+    {
+        public static readonly ConstValue Unknown = default;
+
+        public ConstValue(long value, SyntaxNode? origin)
+        {
+            IsKnown = true;
+            Value = value;
+            Origin = origin;
+        }
+
+        public bool IsKnown { get; }
+
+        public long Value { get; }
+
+        /// <summary>The expression that produced the value, when a single one did.</summary>
+        public SyntaxNode? Origin { get; }
+
+        public ConstValue Join(ConstValue other)
+        {
+            if (!IsKnown || !other.IsKnown || Value != other.Value)
+            {
+                return Unknown;
+            }
+
+            return Origin == other.Origin ? this : new ConstValue(Value, null);
+        }
+
+        public bool Equals(ConstValue other) => IsKnown == other.IsKnown && Value == other.Value && Origin == other.Origin;
+
+        public override bool Equals(object? obj) => obj is ConstValue other && Equals(other);
+
+        public override int GetHashCode() => IsKnown ? Value.GetHashCode() : 0;
+    }
+
+    /// <summary>A storage place the engine follows: a local or parameter, or one member of one (<c>vmf.Pte</c>).</summary>
+    internal readonly struct PathKey : IEquatable<PathKey>
+    {
+        public PathKey(ISymbol root, ISymbol? member)
+        {
+            Root = root;
+            Member = member;
+        }
+
+        /// <summary>A local, a parameter, or the method itself standing for <c>this</c>.</summary>
+        public ISymbol Root { get; }
+
+        public ISymbol? Member { get; }
+
+        /// <summary>Storing here hands ownership to the caller: an out/ref parameter, or a member of a parameter or of this.</summary>
+        public bool OutlivesMethod =>
+            Root is IParameterSymbol { RefKind: not RefKind.None } ||
+            (Member != null && Root is IParameterSymbol or IMethodSymbol);
+
+        public string Text => Member is null ? Root.Name : Root is IMethodSymbol ? Member.Name : Root.Name + "." + Member.Name;
+
+        public bool Equals(PathKey other) =>
+            SymbolEqualityComparer.Default.Equals(Root, other.Root) && SymbolEqualityComparer.Default.Equals(Member, other.Member);
+
+        public override bool Equals(object? obj) => obj is PathKey other && Equals(other);
+
+        public override int GetHashCode() =>
+            (SymbolEqualityComparer.Default.GetHashCode(Root) * 397) ^ (Member is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Member));
+    }
+
+    /// <summary>The abstract value of an expression: which acquired resources it may be, and its integer constant.</summary>
+    internal readonly struct AbstractValue
+    {
+        public static readonly AbstractValue Empty = default;
+
+        public AbstractValue(ulong resources, ConstValue constant)
+        {
+            Resources = resources;
+            Constant = constant;
+        }
+
+        /// <summary>Bit i set: the value may be the result of acquisition site i.</summary>
+        public ulong Resources { get; }
+
+        public ConstValue Constant { get; }
+
+        public AbstractValue Join(AbstractValue other) => new AbstractValue(Resources | other.Resources, Constant.Join(other.Constant));
+    }
+
+    /// <summary>The facts on one partition of the paths reaching a point.</summary>
+    internal sealed class FlowFacts
+    {
+        private FlowFacts(Fact[] facts, Dictionary<PathKey, ulong> vars, Dictionary<ISymbol, ConstValue> constants, Dictionary<CaptureId, AbstractValue> captures)
+        {
+            Facts = facts;
+            Vars = vars;
+            Constants = constants;
+            Captures = captures;
+        }
+
+        public FlowFacts(int sites)
+            : this(new Fact[sites], new Dictionary<PathKey, ulong>(), new Dictionary<ISymbol, ConstValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, AbstractValue>())
+        {
+        }
+
+        /// <summary>Per acquisition site: what its latest resource may be.</summary>
+        public Fact[] Facts { get; }
+
+        /// <summary>Which resources each followed path may hold.</summary>
+        public Dictionary<PathKey, ulong> Vars { get; }
+
+        /// <summary>Known constants of integer and enum locals and parameters (absent = unknown).</summary>
+        public Dictionary<ISymbol, ConstValue> Constants { get; }
+
+        /// <summary>Values of the CFG's flow captures (they may span blocks).</summary>
+        public Dictionary<CaptureId, AbstractValue> Captures { get; }
+
+        public FlowFacts Clone() => new FlowFacts(
+            (Fact[])Facts.Clone(),
+            new Dictionary<PathKey, ulong>(Vars),
+            new Dictionary<ISymbol, ConstValue>(Constants, SymbolEqualityComparer.Default),
+            new Dictionary<CaptureId, AbstractValue>(Captures));
+
+        /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
+        public bool JoinWith(FlowFacts other)
+        {
+            bool changed = false;
+            for (int i = 0; i < Facts.Length; i++)
+            {
+                var joined = Facts[i] | other.Facts[i];
+                changed |= joined != Facts[i];
+                Facts[i] = joined;
+            }
+
+            foreach (var pair in other.Vars)
+            {
+                Vars.TryGetValue(pair.Key, out ulong mine);
+                if ((mine | pair.Value) != mine || !Vars.ContainsKey(pair.Key))
+                {
+                    Vars[pair.Key] = mine | pair.Value;
+                    changed = true;
+                }
+            }
+
+            changed |= JoinConstants(other);
+            foreach (var pair in other.Captures)
+            {
+                if (!Captures.TryGetValue(pair.Key, out var mine))
+                {
+                    Captures[pair.Key] = pair.Value;
+                    changed = true;
+                    continue;
+                }
+
+                var joined = mine.Join(pair.Value);
+                if (joined.Resources != mine.Resources || !joined.Constant.Equals(mine.Constant))
+                {
+                    Captures[pair.Key] = joined;
+                    changed = true;
+                }
+            }
+
+            return changed;
+        }
+
+        private bool JoinConstants(FlowFacts other)
+        {
+            List<ISymbol>? unknown = null;
+            List<KeyValuePair<ISymbol, ConstValue>>? weakened = null;
+            foreach (var pair in Constants)
+            {
+                if (!other.Constants.TryGetValue(pair.Key, out var theirs))
+                {
+                    (unknown ??= new List<ISymbol>()).Add(pair.Key);
+                    continue;
+                }
+
+                var joined = pair.Value.Join(theirs);
+                if (!joined.IsKnown)
+                {
+                    (unknown ??= new List<ISymbol>()).Add(pair.Key);
+                }
+                else if (!joined.Equals(pair.Value))
+                {
+                    (weakened ??= new List<KeyValuePair<ISymbol, ConstValue>>()).Add(new KeyValuePair<ISymbol, ConstValue>(pair.Key, joined));
+                }
+            }
+
+            unknown?.ForEach(symbol => Constants.Remove(symbol));
+            weakened?.ForEach(pair => Constants[pair.Key] = pair.Value);
+            return unknown != null || weakened != null;
+        }
+    }
+
+    /// <summary>
+    /// The state at a program point, partitioned by trace: the normal paths, and for each fallible acquisition site
+    /// the paths on which that acquisition failed and has not been retried yet. Partitions join separately, so what
+    /// happens on a failed-map path (the errno it returns) is not blurred by the paths where the map succeeded.
+    /// </summary>
+    internal sealed class FlowState
+    {
+        public const int Normal = -1;
+
+        public Dictionary<int, FlowFacts> Partitions { get; } = new Dictionary<int, FlowFacts>();
+
+        /// <summary>Joins one partition in; true when anything changed.</summary>
+        public bool Join(int key, FlowFacts facts)
+        {
+            if (!Partitions.TryGetValue(key, out var mine))
+            {
+                Partitions[key] = facts.Clone();
+                return true;
+            }
+
+            return mine.JoinWith(facts);
+        }
+    }
+}

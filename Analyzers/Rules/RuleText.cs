@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+using KernelDiscipline.Analyzers.Engine;
+using Microsoft.CodeAnalysis;
+
+namespace KernelDiscipline.Analyzers.Rules
+{
+    /// <summary>Helpers the rules share for messages and fix properties.</summary>
+    internal static class RuleText
+    {
+        /// <summary>Property naming what the fix should insert or call.</summary>
+        public const string ReleaseProperty = "Release";
+        public const string HolderProperty = "Holder";
+        public const string ExitsMaybeNullProperty = "ExitsMaybeNull";
+        public const string EndOfBodyProperty = "EndOfBody";
+        public const string ReplacementProperty = "Replacement";
+
+        private static readonly Regex Whitespace = new Regex(@"\s+", RegexOptions.CultureInvariant);
+
+        /// <summary>The acquiring call as the user wrote it, on one line and not too long.</summary>
+        public static string Call(AcquireSite site) => Shorten(site.Invocation.Syntax);
+
+        public static string Shorten(SyntaxNode node)
+        {
+            string text = Whitespace.Replace(node.ToString(), " ");
+            return text.Length <= 80 ? text : text.Substring(0, 77) + "...";
+        }
+    }
+}

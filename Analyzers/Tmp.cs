@@ -1,1 +1,0 @@
-namespace KernelDiscipline.Analyzers { internal static class Placeholder { } }

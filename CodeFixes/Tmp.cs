@@ -1,1 +1,0 @@
-namespace KernelDiscipline.CodeFixes { internal static class Placeholder { } }
