@@ -72,7 +72,7 @@ namespace KernelDiscipline.Analyzers
         {
             var owner = (IMethodSymbol)context.OwningSymbol;
             var options = RuleOptions.Read(context.Options, context.OwningSymbol.Locations.Length > 0 ? context.OwningSymbol.Locations[0].SourceTree : null);
-            var analysed = new HashSet<IOperation>();
+            var analysed = new HashSet<SyntaxNode>();
             foreach (var block in context.OperationBlocks)
             {
                 // The blocks may be a body's block under its IMethodBodyOperation: the graph is built for the root.
@@ -82,7 +82,7 @@ namespace KernelDiscipline.Analyzers
                     root = root.Parent;
                 }
 
-                if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || !analysed.Add(root))
+                if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || !analysed.Add(root.Syntax))
                 {
                     continue;
                 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace KernelDiscipline.Runtime
@@ -16,7 +17,7 @@ namespace KernelDiscipline.Runtime
         /// <c>BUG_ON</c>: the condition means the state is corrupt and the kernel would oops; throws
         /// <see cref="KernelBugException"/>. For conditions the caller can recover from, use <see cref="WarnOnOnce"/>.
         /// </summary>
-        public static void BugOn(bool condition, [CallerArgumentExpression(nameof(condition))] string expression = "",
+        public static void BugOn([DoesNotReturnIf(true)] bool condition, [CallerArgumentExpression(nameof(condition))] string expression = "",
             [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             if (condition)

@@ -25,7 +25,7 @@ namespace KernelDiscipline.Analyzers.Rules
             foreach (var exit in findings.FailedExits)
             {
                 string? what = Judge(exit, known, options, returnType, returnsFault, returnsErrno, out bool fixable);
-                var at = exit.ValueOperation?.Syntax ?? exit.At;
+                var at = exit.Kind == FailedExitKind.Throw ? exit.At : exit.ValueOperation?.Syntax ?? exit.At;
                 if (what is null || (at != null && !seen.Add(at)))
                 {
                     continue;
