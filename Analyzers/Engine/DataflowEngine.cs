@@ -414,14 +414,21 @@ namespace KernelDiscipline.Analyzers.Engine
                 return fromValue;
             }
 
-            // A value-less return: the CFG keeps no operation for it, so find the statement by its place in the source.
+            // A value-less return keeps no operation in the graph: find the statement from what precedes it.
             var source = branch.Source;
+            if (source.ConditionalSuccessor != null && source.BranchValue != null)
+            {
+                // `if (cond) return;` jumps to the exit straight from the condition's block.
+                var ifStatement = source.BranchValue.Syntax.FirstAncestorOrSelf<IfStatementSyntax>();
+                var thenReturn = ifStatement is null ? null : BareReturn(ifStatement.Statement);
+                var elseReturn = ifStatement?.Else is null ? null : BareReturn(ifStatement.Else.Statement);
+                return thenReturn is null ? elseReturn : elseReturn is null ? thenReturn : null;
+            }
+
             if (source.Operations.Length > 0)
             {
-                var last = source.Operations[source.Operations.Length - 1].Syntax;
-                var statement = last.FirstAncestorOrSelf<StatementSyntax>();
-                var next = statement?.Parent is BlockSyntax block ? NextStatement(block, statement) : null;
-                if (next is ReturnStatementSyntax)
+                var statement = source.Operations[source.Operations.Length - 1].Syntax.FirstAncestorOrSelf<StatementSyntax>();
+                if (statement?.Parent is BlockSyntax block && NextStatement(block, statement) is ReturnStatementSyntax { Expression: null } next)
                 {
                     return next;
                 }
@@ -429,6 +436,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
             return null;
         }
+
+        private static ReturnStatementSyntax? BareReturn(StatementSyntax statement) => statement switch
+        {
+            ReturnStatementSyntax { Expression: null } bare => bare,
+            BlockSyntax { Statements.Count: 1 } block => BareReturn(block.Statements[0]),
+            _ => null,
+        };
 
         private static StatementSyntax? NextStatement(BlockSyntax block, StatementSyntax? statement)
         {

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace KernelDiscipline.CodeFixes
+{
+    /// <summary>KD101: check the fallible result right after it is stored, and retry or return -EAGAIN when it is null.</summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddNullCheckCodeFix))]
+    [Shared]
+    public sealed class AddNullCheckCodeFix : CodeFixProvider
+    {
+        public const string Title = "Check for null: retry or return -EAGAIN";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD101");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var diagnostic = context.Diagnostics[0];
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null || diagnostic.AdditionalLocations.Count == 0)
+            {
+                return;
+            }
+
+            var acquisition = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
+                .FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            var statement = acquisition?.FirstAncestorOrSelf<StatementSyntax>();
+            var holder = acquisition is null || statement is null ? null : Holder(statement, acquisition);
+            var anchor = statement?.Parent is LabeledStatementSyntax label ? label : statement;
+            if (holder is null || anchor?.Parent is not BlockSyntax)
+            {
+                return;
+            }
+
+            var failure = FixSyntax.FailureStatement(statement!, model, model.Compilation);
+            if (failure is null)
+            {
+                return;
+            }
+
+            var check = SyntaxFactory.IfStatement(
+                    SyntaxFactory.IsPatternExpression(holder, SyntaxFactory.ConstantPattern(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression))),
+                    failure)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            context.RegisterCodeFix(
+                CodeAction.Create(Title, cancellation => FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.InsertNodesAfter(anchor, new[] { check })), cancellation), nameof(AddNullCheckCodeFix)),
+                diagnostic);
+        }
+
+        /// <summary>The variable or member the acquisition is stored in, by a declaration or an assignment statement.</summary>
+        private static ExpressionSyntax? Holder(StatementSyntax statement, InvocationExpressionSyntax acquisition)
+        {
+            switch (statement)
+            {
+                case LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
+                    when Unparenthesize(variables[0].Initializer?.Value) == acquisition:
+                    return SyntaxFactory.IdentifierName(variables[0].Identifier.ValueText);
+                case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment }
+                    when Unparenthesize(assignment.Right) == acquisition && assignment.Left is IdentifierNameSyntax or MemberAccessExpressionSyntax:
+                    return assignment.Left.WithoutTrivia();
+                default:
+                    return null;
+            }
+        }
+
+        private static ExpressionSyntax? Unparenthesize(ExpressionSyntax? expression)
+        {
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            return expression;
+        }
+    }
+}
