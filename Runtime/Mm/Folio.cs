@@ -111,6 +111,23 @@ namespace KernelDiscipline.Runtime
         internal void CopyPageTo(int page, Folio target, int targetPage) =>
             Slice(page, 0, (int)PageGeometry.PageSize).CopyTo(target.Slice(targetPage, 0, (int)PageGeometry.PageSize));
 
+        /// <summary>
+        /// Accounts one more page-table mapping of the folio (<c>folio_add_new_anon_rmap</c>); call it when a PTE you
+        /// write maps it. The mapping owns the reference <see cref="Alloc"/> returned.
+        /// </summary>
+        public void AddRmap() => AddMappings(1);
+
+        /// <summary>Accounts one mapping less (<c>folio_remove_rmap_pte</c>); the caller then drops the mapping's reference with <see cref="Put"/>.</summary>
+        /// <exception cref="MmStateException">The folio is not mapped.</exception>
+        public void RemoveRmap()
+        {
+            if (Interlocked.Decrement(ref mapCount) < 0)
+            {
+                Interlocked.Increment(ref mapCount);
+                throw new MmStateException("folio_remove_rmap on a folio that is not mapped: map count underflow.");
+            }
+        }
+
         internal void AddMappings(int count) => Interlocked.Add(ref mapCount, count);
 
         internal void AddReferences(int count) => Interlocked.Add(ref refCount, count);

@@ -148,6 +148,20 @@ namespace KernelDiscipline.Runtime
             return null;
         }
 
+        /// <summary>
+        /// Makes sure a PTE table is there to map (<c>pte_alloc</c>): installs an empty one when the PMD is none.
+        /// Returns 0 also when the PMD is huge or migrating; the map that follows then fails and the caller retries.
+        /// </summary>
+        public int PteAlloc()
+        {
+            if (GetLockless().IsNone)
+            {
+                MmStruct.InstallTable(this);
+            }
+
+            return 0;
+        }
+
         /// <summary>Installs a value; the caller holds the PMD lock.</summary>
         internal void Set(PmdValue newValue)
         {

@@ -107,14 +107,7 @@ namespace KernelDiscipline.Analyzers.Tests.Robustness
         /// <summary>The Runtime's own sources: real code that uses the annotated API heavily.</summary>
         private static List<string> RuntimeSources()
         {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Analyzers.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            Assert.NotNull(directory);
-            return Directory.GetFiles(Path.Combine(directory!.FullName, "Runtime", "Mm"), "*.cs")
+            return Directory.GetFiles(Repository.PathOf("Runtime", "Mm"), "*.cs")
                 .OrderBy(path => path, StringComparer.Ordinal)
                 .Select(File.ReadAllText)
                 .ToList();
