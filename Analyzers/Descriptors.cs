@@ -9,6 +9,8 @@ namespace KernelDiscipline.Analyzers
 
         private const string MapCategory = "KernelDiscipline.MapDiscipline";
 
+        private const string LockCategory = "KernelDiscipline.LockDiscipline";
+
         public static readonly DiagnosticDescriptor KD101MayBeNull = Create(
             "KD101",
             "Check a fallible map or lock for null before using it",
@@ -36,6 +38,48 @@ namespace KernelDiscipline.Analyzers
             "'{0}' is used after it was released; the page table may be gone: map it again",
             MapCategory,
             "After pte_unmap_unlock the table may be freed at any moment; nothing read through the old map is valid.");
+
+        public static readonly DiagnosticDescriptor KD201LockOrder = Create(
+            "KD201",
+            "Take locks in the declared order",
+            "'{0}' takes {1} while {2} is held (taken at line {3}); the lock order takes {1} before {2}: take {1} first, or drop {2} and take it again after",
+            LockCategory,
+            "Lock classes nest in one declared order (mm/rmap.c's \"Lock ordering in mm\"); taking them the other way round deadlocks against a thread that follows the order.");
+
+        public static readonly DiagnosticDescriptor KD202SameClassNesting = Create(
+            "KD202",
+            "Nest two locks of one class only through the ordering helper",
+            "'{0}' takes a second {1} while one is held (taken at line {2}); nest two locks of one class only through LockOrder.DoubleLock or LockNested",
+            LockCategory,
+            "Two threads that take two locks of one class in opposite orders deadlock (AB/BA). double_pt_lock orders them by identity; spin_lock_nested documents why an outer lock rules the inversion out.");
+
+        public static readonly DiagnosticDescriptor KD203SleepInAtomic = Create(
+            "KD203",
+            "Do not sleep in atomic context",
+            "'{0}' may sleep while {1} is held (taken at line {2}); try-lock instead, and when that fails drop {1}, take the sleeping lock and retry",
+            LockCategory,
+            "Holding a spinning lock (or a live lockless map, an RCU read-side section) makes the context atomic: a sleeping lock or a call that may sleep there can deadlock or corrupt RCU.");
+
+        public static readonly DiagnosticDescriptor KD204DoubleAcquire = Create(
+            "KD204",
+            "Keep lock acquisitions and releases balanced",
+            "'{0}' takes {1} which is already held (taken at line {2}); the second acquisition deadlocks",
+            LockCategory,
+            "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
+
+        public static readonly DiagnosticDescriptor KD204DoubleRelease = Create(
+            "KD204",
+            "Keep lock acquisitions and releases balanced",
+            "'{0}' releases a lock that is not held: it was already released at line {1}",
+            LockCategory,
+            "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
+
+        public static readonly DiagnosticDescriptor KD204HeldAtExit = Create(
+            "KD204",
+            "Keep lock acquisitions and releases balanced",
+            "{0} taken by '{1}' is still held when the method returns{2}; release it on every path, or declare the method [Acquires]",
+            LockCategory,
+            "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

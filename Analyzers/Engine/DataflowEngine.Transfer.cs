@@ -103,7 +103,7 @@ namespace KernelDiscipline.Analyzers.Engine
             type != null && (type.TypeKind == TypeKind.Enum || type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64);
 
         /// <summary>The transfer function for one partition of one block.</summary>
-        private sealed class Transfer
+        private sealed partial class Transfer
         {
             private readonly DataflowEngine engine;
 
@@ -129,7 +129,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var value = VisitCore(operation);
                 if (operation.ConstantValue.HasValue && TryLong(operation.ConstantValue.Value, out long constant))
                 {
-                    value = new AbstractValue(value.Resources, new ConstValue(constant, operation.Syntax));
+                    value = value.WithConstant(new ConstValue(constant, operation.Syntax));
                 }
 
                 Values[operation] = value;
@@ -139,13 +139,40 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Narrows <paramref name="facts"/> for the edge where <paramref name="condition"/> is <paramref name="truth"/>; false when that edge is impossible.</summary>
             public bool Refine(IOperation condition, bool truth, FlowFacts facts, ref int key)
             {
-                if (!TryNullTest(condition, out ulong resources, out var whenTrue, out var whenFalse, out var declared))
+                var unwrapped = Unwrap(condition);
+                if (unwrapped is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation && Value(negation.Operand).TryLock != null)
+                {
+                    return Refine(negation.Operand, !truth, facts, ref key);
+                }
+
+                if (Value(unwrapped).TryLock is { } tryLock)
+                {
+                    if (truth == tryLock.Success)
+                    {
+                        facts.Locks[tryLock.Key] = new HeldLock(tryLock.Key, tryLock.Class, nested: false, may: false, tryLock.Site);
+                        facts.Released.Remove(tryLock.Key);
+                    }
+
+                    return true;
+                }
+
+                if (!TryNullTest(condition, out ulong resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
                 {
                     return true;
                 }
 
                 var implied = truth ? whenTrue : whenFalse;
                 if (implied == Implies.Nothing)
+                {
+                    return true;
+                }
+
+                if (implied == Implies.Null && lockKey != null)
+                {
+                    ForgetLocksOf(facts, lockKey); // a null reference holds no lock
+                }
+
+                if (resources == 0)
                 {
                     return true;
                 }
@@ -236,6 +263,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         VisitChildren(operation);
                         ForgetTargets(operation);
                         return AbstractValue.Empty;
+                    case IInstanceReferenceOperation:
+                        return new AbstractValue(0, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
                     case IFlowAnonymousFunctionOperation:
                         return AbstractValue.Empty; // analysed as its own body
                     default:
@@ -307,6 +336,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
+                LockEffects(invocation, annotation, receiver, arguments);
                 if (engine.known.NeverReturns(method))
                 {
                     Crash(invocation, Key);
@@ -322,7 +352,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (!engine.sites.TryGetValue(invocation, out var site))
                 {
-                    return AbstractValue.Empty;
+                    return ResultOf(invocation, annotation, receiver);
+                }
+
+                if (site.Annotation.AcquiresReturn)
+                {
+                    CheckAcquire(null, site.Annotation.AcquiredClass, nested: false, isTry: false, invocation.Syntax);
                 }
 
                 if (Key == site.Index)
@@ -333,7 +368,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 Facts.Facts[site.Index] = site.Annotation.Fallible
                     ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
                     : Fact.Held;
-                return new AbstractValue(1UL << site.Index, ConstValue.Unknown);
+                return new AbstractValue(1UL << site.Index, ConstValue.Unknown, "#" + site.Index, site.Annotation.AcquiredClass);
             }
 
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
@@ -418,6 +453,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (key.Member is null)
                 {
+                    Alias(key.Root, value);
                     ForgetMembersOf(key.Root);
                     if (IsIntegral(target.Type))
                     {
@@ -455,7 +491,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var path = PathOf(member);
-                return path is null ? AbstractValue.Empty : ReadPath(path.Value, member);
+                if (path != null)
+                {
+                    return ReadPath(path.Value, member);
+                }
+
+                return new AbstractValue(0, ConstValue.Unknown, MemberKey(member), engine.known.LockClassOf(member.Member) ?? engine.known.LockClassOf(member.Type));
             }
 
             private AbstractValue ReadPath(PathKey path, IOperation operation)
@@ -474,7 +515,8 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                return new AbstractValue(resources, constant);
+                var (lockKey, lockClass) = LockIdentity(path);
+                return new AbstractValue(resources, constant, lockKey, lockClass);
             }
 
             private PathKey? PathOf(IOperation target)
@@ -618,20 +660,40 @@ namespace KernelDiscipline.Analyzers.Engine
                 return operation is IConversionOperation conversion ? Value(conversion.Operand) : AbstractValue.Empty;
             }
 
-            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared)
+            private static void ForgetLocksOf(FlowFacts facts, string key)
+            {
+                List<string>? gone = null;
+                foreach (var held in facts.Locks.Keys)
+                {
+                    if (held == key || held.StartsWith(key + ".", System.StringComparison.Ordinal))
+                    {
+                        (gone ??= new List<string>()).Add(held);
+                    }
+                }
+
+                gone?.ForEach(held => facts.Locks.Remove(held));
+            }
+
+            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
+                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && resources != 0;
+
+            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out string? lockKey)
             {
                 resources = 0;
                 whenTrue = whenFalse = Implies.Nothing;
                 declared = null;
+                lockKey = null;
+                IOperation? operand = null;
                 switch (Unwrap(condition))
                 {
                     case IIsNullOperation isNull:
+                        operand = isNull.Operand;
                         resources = Value(isNull.Operand).Resources;
                         whenTrue = Implies.Null;
                         whenFalse = Implies.NonNull;
                         break;
                     case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
-                        var operand = IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : IsNullLiteral(binary.LeftOperand) ? binary.RightOperand : null;
+                        operand = IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : IsNullLiteral(binary.LeftOperand) ? binary.RightOperand : null;
                         if (operand is null)
                         {
                             return false;
@@ -643,22 +705,19 @@ namespace KernelDiscipline.Analyzers.Engine
                         whenFalse = equals ? Implies.NonNull : Implies.Null;
                         break;
                     case IIsPatternOperation pattern:
+                        operand = pattern.Value;
                         resources = Value(pattern.Value).Resources;
                         (whenTrue, whenFalse) = Classify(pattern.Pattern, pattern.Value.Type);
                         declared = DeclaredSymbol(pattern.Pattern);
                         break;
                     case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        if (!TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _))
-                        {
-                            return false;
-                        }
-
-                        break;
+                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockKey);
                     default:
                         return false;
                 }
 
-                return resources != 0;
+                lockKey = operand is null ? lockKey : Value(operand).LockKey;
+                return resources != 0 || lockKey != null;
             }
 
             private static bool IsNullLiteral(IOperation operation)

@@ -303,30 +303,8 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             key = mergedKey;
-            Copy(merged!, facts);
+            merged!.CopyTo(facts);
             return true;
-        }
-
-        private static void Copy(FlowFacts from, FlowFacts to)
-        {
-            Array.Copy(from.Facts, to.Facts, to.Facts.Length);
-            to.Vars.Clear();
-            foreach (var pair in from.Vars)
-            {
-                to.Vars[pair.Key] = pair.Value;
-            }
-
-            to.Constants.Clear();
-            foreach (var pair in from.Constants)
-            {
-                to.Constants[pair.Key] = pair.Value;
-            }
-
-            to.Captures.Clear();
-            foreach (var pair in from.Captures)
-            {
-                to.Captures[pair.Key] = pair.Value;
-            }
         }
 
         /// <summary>The reporting pass's edge handler: returns, throws and the end of the body are the exits.</summary>
@@ -374,6 +352,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 findings!.FailedExits.Add(new FailedExitFinding(siteList[key], kind, exitSyntax, returned.Constant, valueOperation));
             }
 
+            CheckLocksAtExit(facts);
             for (int index = 0; index < siteList.Count; index++)
             {
                 var fact = facts.Facts[index];

@@ -102,6 +102,47 @@ namespace KernelDiscipline.Analyzers.Engine
         public string? Holder { get; }
     }
 
+    internal enum LockProblem
+    {
+        /// <summary>KD201: taken while a lock that the order puts after it is held.</summary>
+        Order,
+        /// <summary>KD202: a second lock of a class while one is held, without nesting annotation or ordering helper.</summary>
+        SameClass,
+        /// <summary>KD203: a sleeping lock or a [MightSleep] call in atomic context.</summary>
+        SleepInAtomic,
+        /// <summary>KD204: taken again while held.</summary>
+        DoubleAcquire,
+        /// <summary>KD204: released again after it was released on every path.</summary>
+        DoubleRelease,
+        /// <summary>KD204: still held (on every or some path) when the method returns.</summary>
+        HeldAtExit,
+    }
+
+    internal readonly struct LockFinding
+    {
+        public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, HeldLock? held, SyntaxNode? earlier = null)
+        {
+            Problem = problem;
+            At = at;
+            Class = lockClass;
+            Held = held;
+            Earlier = earlier;
+        }
+
+        public LockProblem Problem { get; }
+
+        /// <summary>The acquisition, release or call at fault; for <see cref="LockProblem.HeldAtExit"/> the acquisition.</summary>
+        public SyntaxNode At { get; }
+
+        public string? Class { get; }
+
+        /// <summary>The held lock it conflicts with.</summary>
+        public HeldLock? Held { get; }
+
+        /// <summary>For a double release: the first release.</summary>
+        public SyntaxNode? Earlier { get; }
+    }
+
     /// <summary>What the engine saw at its fixed point, for the rules to report.</summary>
     internal sealed class Findings
     {
@@ -110,6 +151,8 @@ namespace KernelDiscipline.Analyzers.Engine
         public List<FailedExitFinding> FailedExits { get; } = new List<FailedExitFinding>();
 
         public List<LeakFinding> Leaks { get; } = new List<LeakFinding>();
+
+        public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
         /// <summary>The function whose body was analysed (method, local function or lambda).</summary>
         public IMethodSymbol? Function { get; set; }

@@ -91,15 +91,19 @@ namespace KernelDiscipline.Analyzers.Engine
             (SymbolEqualityComparer.Default.GetHashCode(Root) * 397) ^ (Member is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Member));
     }
 
-    /// <summary>The abstract value of an expression: which acquired resources it may be, and its integer constant.</summary>
+    /// <summary>The abstract value of an expression: which acquired resources it may be, its integer constant, and
+    /// when it denotes a lock, that lock's identity and class; for a try-lock's result, what succeeding acquires.</summary>
     internal readonly struct AbstractValue
     {
         public static readonly AbstractValue Empty = default;
 
-        public AbstractValue(ulong resources, ConstValue constant)
+        public AbstractValue(ulong resources, ConstValue constant, string? lockKey = null, string? lockClass = null, TryLock? tryLock = null)
         {
             Resources = resources;
             Constant = constant;
+            LockKey = lockKey;
+            LockClass = lockClass;
+            TryLock = tryLock;
         }
 
         /// <summary>Bit i set: the value may be the result of acquisition site i.</summary>
@@ -107,24 +111,125 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public ConstValue Constant { get; }
 
-        public AbstractValue Join(AbstractValue other) => new AbstractValue(Resources | other.Resources, Constant.Join(other.Constant));
+        /// <summary>The lock's identity: its access path (<c>P:mm.MmapLock</c>), when it has one.</summary>
+        public string? LockKey { get; }
+
+        /// <summary>The lock's class, from [LockClass] on the member, parameter or type.</summary>
+        public string? LockClass { get; }
+
+        public TryLock? TryLock { get; }
+
+        public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, LockKey, LockClass, TryLock);
+
+        public AbstractValue Join(AbstractValue other) => new AbstractValue(
+            Resources | other.Resources,
+            Constant.Join(other.Constant),
+            LockKey == other.LockKey ? LockKey : null,
+            LockClass == other.LockClass ? LockClass : null);
+    }
+
+    /// <summary>A try-lock's boolean result: the lock it takes when the result is <see cref="Success"/>.</summary>
+    internal sealed class TryLock
+    {
+        public TryLock(string key, string? lockClass, bool success, SyntaxNode site)
+        {
+            Key = key;
+            Class = lockClass;
+            Success = success;
+            Site = site;
+        }
+
+        public string Key { get; }
+
+        public string? Class { get; }
+
+        public bool Success { get; }
+
+        public SyntaxNode Site { get; }
+    }
+
+    /// <summary>A lock taken in this body and held here: on every path (must) or on some (may).</summary>
+    internal readonly struct HeldLock : IEquatable<HeldLock>
+    {
+        public HeldLock(string key, string? lockClass, bool nested, bool may, SyntaxNode site)
+        {
+            Key = key;
+            Class = lockClass;
+            Nested = nested;
+            May = may;
+            Site = site;
+        }
+
+        public string Key { get; }
+
+        public string? Class { get; }
+
+        /// <summary>Taken through a nesting annotation or an ordering helper.</summary>
+        public bool Nested { get; }
+
+        /// <summary>Held on some of the paths reaching here only.</summary>
+        public bool May { get; }
+
+        public SyntaxNode Site { get; }
+
+        public HeldLock AsMay() => new HeldLock(Key, Class, Nested, may: true, Site);
+
+        public bool Equals(HeldLock other) => Key == other.Key && May == other.May;
+
+        public override bool Equals(object? obj) => obj is HeldLock other && Equals(other);
+
+        public override int GetHashCode() => Key.GetHashCode();
+    }
+
+    /// <summary>What a local that holds a lock reference stands for.</summary>
+    internal readonly struct LockAlias : IEquatable<LockAlias>
+    {
+        public LockAlias(string? key, string? lockClass)
+        {
+            Key = key;
+            Class = lockClass;
+        }
+
+        public string? Key { get; }
+
+        public string? Class { get; }
+
+        public bool Equals(LockAlias other) => Key == other.Key && Class == other.Class;
+
+        public override bool Equals(object? obj) => obj is LockAlias other && Equals(other);
+
+        public override int GetHashCode() => (Key ?? string.Empty).GetHashCode();
     }
 
     /// <summary>The facts on one partition of the paths reaching a point.</summary>
     internal sealed class FlowFacts
     {
-        private FlowFacts(Fact[] facts, Dictionary<PathKey, ulong> vars, Dictionary<ISymbol, ConstValue> constants, Dictionary<CaptureId, AbstractValue> captures)
+        private FlowFacts(Fact[] facts, Dictionary<PathKey, ulong> vars, Dictionary<ISymbol, ConstValue> constants, Dictionary<CaptureId, AbstractValue> captures,
+            Dictionary<string, HeldLock> locks, Dictionary<string, SyntaxNode> released, Dictionary<ISymbol, LockAlias> aliases)
         {
             Facts = facts;
             Vars = vars;
             Constants = constants;
             Captures = captures;
+            Locks = locks;
+            Released = released;
+            Aliases = aliases;
         }
 
         public FlowFacts(int sites)
-            : this(new Fact[sites], new Dictionary<PathKey, ulong>(), new Dictionary<ISymbol, ConstValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, AbstractValue>())
+            : this(new Fact[sites], new Dictionary<PathKey, ulong>(), new Dictionary<ISymbol, ConstValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, AbstractValue>(),
+                  new Dictionary<string, HeldLock>(), new Dictionary<string, SyntaxNode>(), new Dictionary<ISymbol, LockAlias>(SymbolEqualityComparer.Default))
         {
         }
+
+        /// <summary>Locks taken in this body (receiver and argument acquisitions) and held here, by identity.</summary>
+        public Dictionary<string, HeldLock> Locks { get; }
+
+        /// <summary>Locks this body released on every path reaching here, with where: a second release is unbalanced.</summary>
+        public Dictionary<string, SyntaxNode> Released { get; }
+
+        /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>).</summary>
+        public Dictionary<ISymbol, LockAlias> Aliases { get; }
 
         /// <summary>Per acquisition site: what its latest resource may be.</summary>
         public Fact[] Facts { get; }
@@ -142,7 +247,32 @@ namespace KernelDiscipline.Analyzers.Engine
             (Fact[])Facts.Clone(),
             new Dictionary<PathKey, ulong>(Vars),
             new Dictionary<ISymbol, ConstValue>(Constants, SymbolEqualityComparer.Default),
-            new Dictionary<CaptureId, AbstractValue>(Captures));
+            new Dictionary<CaptureId, AbstractValue>(Captures),
+            new Dictionary<string, HeldLock>(Locks),
+            new Dictionary<string, SyntaxNode>(Released),
+            new Dictionary<ISymbol, LockAlias>(Aliases, SymbolEqualityComparer.Default));
+
+        /// <summary>Makes <paramref name="to"/> equal to this.</summary>
+        public void CopyTo(FlowFacts to)
+        {
+            Array.Copy(Facts, to.Facts, to.Facts.Length);
+            Replace(to.Vars, Vars);
+            Replace(to.Constants, Constants);
+            Replace(to.Captures, Captures);
+            Replace(to.Locks, Locks);
+            Replace(to.Released, Released);
+            Replace(to.Aliases, Aliases);
+        }
+
+        private static void Replace<TKey, TValue>(Dictionary<TKey, TValue> target, Dictionary<TKey, TValue> source)
+            where TKey : notnull
+        {
+            target.Clear();
+            foreach (var pair in source)
+            {
+                target[pair.Key] = pair.Value;
+            }
+        }
 
         /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
         public bool JoinWith(FlowFacts other)
@@ -166,6 +296,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             changed |= JoinConstants(other);
+            changed |= JoinLocks(other);
             foreach (var pair in other.Captures)
             {
                 if (!Captures.TryGetValue(pair.Key, out var mine))
@@ -179,6 +310,51 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (joined.Resources != mine.Resources || !joined.Constant.Equals(mine.Constant))
                 {
                     Captures[pair.Key] = joined;
+                    changed = true;
+                }
+            }
+
+            return changed;
+        }
+
+        /// <summary>Held locks join as must/may; released locks and aliases keep what both sides agree on.</summary>
+        private bool JoinLocks(FlowFacts other)
+        {
+            bool changed = false;
+            foreach (var key in new List<string>(Locks.Keys))
+            {
+                var mine = Locks[key];
+                bool may = !other.Locks.TryGetValue(key, out var theirs) || theirs.May;
+                if (may && !mine.May)
+                {
+                    Locks[key] = mine.AsMay();
+                    changed = true;
+                }
+            }
+
+            foreach (var pair in other.Locks)
+            {
+                if (!Locks.ContainsKey(pair.Key))
+                {
+                    Locks[pair.Key] = pair.Value.AsMay();
+                    changed = true;
+                }
+            }
+
+            foreach (var key in new List<string>(Released.Keys))
+            {
+                if (!other.Released.ContainsKey(key))
+                {
+                    Released.Remove(key);
+                    changed = true;
+                }
+            }
+
+            foreach (var symbol in new List<ISymbol>(Aliases.Keys))
+            {
+                if (!other.Aliases.TryGetValue(symbol, out var theirs) || !theirs.Equals(Aliases[symbol]))
+                {
+                    Aliases.Remove(symbol);
                     changed = true;
                 }
             }

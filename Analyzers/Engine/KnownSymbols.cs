@@ -27,11 +27,54 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Some other annotation the lock rules read ([Acquires] on the receiver, [TryAcquires], [MightSleep]).</summary>
         public bool Other { get; set; }
 
+        /// <summary>Acquires its receiver (<c>ptl.Lock()</c>, <c>mm.MmapLock.DownRead()</c>).</summary>
+        public bool AcquiresReceiver { get; set; }
+
+        /// <summary>Acquires its lock-typed arguments (<c>LockOrder.DoubleLock(a, b)</c>).</summary>
+        public bool AcquiresArguments { get; set; }
+
+        /// <summary>Takes the lock nested on purpose: an ordering helper or a nesting annotation.</summary>
+        public bool Nested { get; set; }
+
+        /// <summary>Shared (read) acquisition or release.</summary>
+        public bool Shared { get; set; }
+
+        /// <summary>Acquires its receiver only when it returns <see cref="TrySuccessValue"/>.</summary>
+        public bool TryAcquiresReceiver { get; set; }
+
+        public bool TrySuccessValue { get; set; } = true;
+
+        /// <summary>The class a [Releases] names, if any.</summary>
+        public string? ReleasedClass { get; set; }
+
+        /// <summary>[MightSleep]: must not run in atomic context.</summary>
+        public bool MightSleep { get; set; }
+
         /// <summary>The lock class named by [Acquires] on the return value, if any.</summary>
         public string? AcquiredClass { get; set; }
 
         /// <summary>For a returned resource: the name of the method that releases it (Unlock, or Dispose for a lockless map).</summary>
         public string? ReleaseMethodName { get; set; }
+    }
+
+    /// <summary>A declared lock class: sleeping or spinning, and its rank in the order (0: unordered).</summary>
+    internal sealed class LockClassInfo
+    {
+        public LockClassInfo(string name, bool sleeping, int rank)
+        {
+            Name = name;
+            Sleeping = sleeping;
+            Rank = rank;
+        }
+
+        public string Name { get; }
+
+        public bool Sleeping { get; }
+
+        public int Rank { get; }
+
+        /// <summary>The declared order takes this class before <paramref name="inner"/>.</summary>
+        public bool MustPrecede(LockClassInfo inner) => Rank != 0 && inner.Rank != 0 && Rank < inner.Rank;
     }
 
     /// <summary>
@@ -58,6 +101,60 @@ namespace KernelDiscipline.Analyzers.Engine
             DoesNotReturn = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute");
             DoesNotReturnIf = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnIfAttribute");
             EagainValue = ReadConstant(Errno, "EAGAIN") ?? 11;
+            LockClassAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassAttribute");
+            LockClasses = ReadDeclarations(compilation, compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassDeclarationAttribute"));
+        }
+
+        /// <summary>
+        /// The class declarations of this assembly and every referenced one: the same attributes the Runtime's lockdep
+        /// reads, so the static and the runtime order cannot disagree.
+        /// </summary>
+        private static ImmutableDictionary<string, LockClassInfo> ReadDeclarations(Compilation compilation, INamedTypeSymbol? declaration)
+        {
+            var result = ImmutableDictionary.CreateBuilder<string, LockClassInfo>(System.StringComparer.Ordinal);
+            if (declaration is null)
+            {
+                return result.ToImmutable();
+            }
+
+            var assemblies = new System.Collections.Generic.List<IAssemblySymbol> { compilation.Assembly };
+            assemblies.AddRange(compilation.SourceModule.ReferencedAssemblySymbols);
+            foreach (var assembly in assemblies)
+            {
+                foreach (var attribute in assembly.GetAttributes())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, declaration) &&
+                        attribute.ConstructorArguments.Length == 3 &&
+                        attribute.ConstructorArguments[0].Value is string name &&
+                        attribute.ConstructorArguments[1].Value is int kind &&
+                        attribute.ConstructorArguments[2].Value is int rank)
+                    {
+                        result[name] = new LockClassInfo(name, sleeping: kind == 0, rank);
+                    }
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>The [LockClass] named on a field, property, parameter, local's type, or on a type itself.</summary>
+        public string? LockClassOf(ISymbol? symbol)
+        {
+            if (symbol is null || LockClassAttribute is null)
+            {
+                return null;
+            }
+
+            foreach (var attribute in symbol.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, LockClassAttribute) &&
+                    attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
+                {
+                    return name;
+                }
+            }
+
+            return symbol is ITypeSymbol type && type.BaseType != null ? LockClassOf(type.BaseType) : null;
         }
 
         public INamedTypeSymbol Fallible { get; }
@@ -69,6 +166,11 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? TryAcquires { get; }
 
         public INamedTypeSymbol? MightSleep { get; }
+
+        public INamedTypeSymbol? LockClassAttribute { get; }
+
+        /// <summary>Every declared lock class (Runtime and consumer), by name: its kind and rank.</summary>
+        public ImmutableDictionary<string, LockClassInfo> LockClasses { get; }
 
         public INamedTypeSymbol? VmFault { get; }
 
@@ -192,19 +294,25 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     result ??= new MethodAnnotation();
                     string target = TargetOf(attribute) ?? (method.ReturnsVoid ? "Receiver" : "ReturnValue");
+                    result.AcquiredClass = ClassOf(attribute);
+                    result.Nested |= NamedBool(attribute, "Nested");
+                    result.Shared |= NamedBool(attribute, "Shared");
                     if (target == "ReturnValue" && !method.ReturnsVoid)
                     {
                         result.AcquiresReturn = true;
-                        result.AcquiredClass = ClassOf(attribute);
                     }
                     else
                     {
                         result.Other = true;
+                        result.AcquiresArguments = target == "Arguments";
+                        result.AcquiresReceiver = target != "Arguments";
                     }
                 }
                 else if (SymbolEqualityComparer.Default.Equals(type, Releases))
                 {
                     result ??= new MethodAnnotation();
+                    result.ReleasedClass = ClassOf(attribute);
+                    result.Shared |= NamedBool(attribute, "Shared");
                     if (TargetOf(attribute) == "Arguments")
                     {
                         result.ReleasesArguments = true;
@@ -214,9 +322,26 @@ namespace KernelDiscipline.Analyzers.Engine
                         result.ReleasesReceiver = true;
                     }
                 }
-                else if (SymbolEqualityComparer.Default.Equals(type, TryAcquires) || SymbolEqualityComparer.Default.Equals(type, MightSleep))
+                else if (SymbolEqualityComparer.Default.Equals(type, TryAcquires))
                 {
-                    (result ??= new MethodAnnotation()).Other = true;
+                    result ??= new MethodAnnotation();
+                    result.Other = true;
+                    result.TryAcquiresReceiver = true;
+                    result.AcquiredClass = ClassOf(attribute);
+                    result.Shared |= NamedBool(attribute, "Shared");
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        if (named.Key == "SuccessValue" && named.Value.Value is bool success)
+                        {
+                            result.TrySuccessValue = success;
+                        }
+                    }
+                }
+                else if (SymbolEqualityComparer.Default.Equals(type, MightSleep))
+                {
+                    result ??= new MethodAnnotation();
+                    result.Other = true;
+                    result.MightSleep = true;
                 }
             }
 
@@ -272,6 +397,19 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return releasesAll;
+        }
+
+        private static bool NamedBool(AttributeData attribute, string name)
+        {
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == name && named.Value.Value is bool value)
+                {
+                    return value;
+                }
+            }
+
+            return false;
         }
 
         private static string? ClassOf(AttributeData attribute) =>

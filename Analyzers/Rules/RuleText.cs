@@ -19,6 +19,27 @@ namespace KernelDiscipline.Analyzers.Rules
         /// <summary>The acquiring call as the user wrote it, on one line and not too long.</summary>
         public static string Call(AcquireSite site) => Shorten(site.Invocation.Syntax);
 
+        /// <summary>The 1-based line of a node, for "taken at line N".</summary>
+        public static string Line(SyntaxNode node) =>
+            (node.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>A lock class as messages name it.</summary>
+        public static string Class(string? lockClass) => lockClass ?? "the lock";
+
+        /// <summary>Reports each lock finding of <paramref name="problem"/> once per location.</summary>
+        public static void ReportLocks(Findings findings, LockProblem problem, System.Action<Diagnostic> report,
+            System.Func<LockFinding, Diagnostic> create)
+        {
+            var seen = new System.Collections.Generic.HashSet<SyntaxNode>();
+            foreach (var finding in findings.Locks)
+            {
+                if (finding.Problem == problem && seen.Add(finding.At))
+                {
+                    report(create(finding));
+                }
+            }
+        }
+
         public static string Shorten(SyntaxNode node)
         {
             string text = Whitespace.Replace(node.ToString(), " ");

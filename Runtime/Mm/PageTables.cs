@@ -71,6 +71,7 @@ namespace KernelDiscipline.Runtime
 
         public ulong BaseAddress { get; }
 
+        [LockClass(LockClass.PtlName)]
         public TicketLock Ptl { get; }
 
         /// <summary>Set once the table is unhooked from its PMD: no write may land here after that.</summary>
@@ -118,6 +119,7 @@ namespace KernelDiscipline.Runtime
             }
         }
 
+        [LockClass(LockClass.PmdLockName)]
         public TicketLock Lock { get; }
 
         public Pmd[] Slots { get; }

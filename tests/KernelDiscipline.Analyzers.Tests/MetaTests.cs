@@ -83,7 +83,7 @@ namespace KernelDiscipline.Analyzers.Tests
         }
 
         private static DiagnosticDescriptor[] Descriptors() =>
-            typeof(MapDisciplineAnalyzer).Assembly.GetTypes()
+            typeof(KernelDisciplineAnalyzer).Assembly.GetTypes()
                 .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
                 .SelectMany(t => ((DiagnosticAnalyzer)Activator.CreateInstance(t)!).SupportedDiagnostics)
                 .ToArray();

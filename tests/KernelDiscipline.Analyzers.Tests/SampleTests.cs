@@ -34,7 +34,7 @@ namespace KernelDiscipline.Analyzers.Tests
             var compilation = CSharpCompilation.Create(sample, trees, TestProject.References,
                 TestProject.CompilationOptions.WithOutputKind(OutputKind.ConsoleApplication));
             Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-            var diagnostics = await TestProject.AnalyzeAsync(compilation, new MapDisciplineAnalyzer());
+            var diagnostics = await TestProject.AnalyzeAsync(compilation, new KernelDisciplineAnalyzer());
             return diagnostics.Where(d => d.Id.StartsWith("KD", System.StringComparison.Ordinal)).ToArray();
         }
     }

@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    KernelDiscipline.Analyzers.MapDisciplineAnalyzer, KernelDiscipline.CodeFixes.AddNullCheckCodeFix>;
+    KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.AddNullCheckCodeFix>;
 
 namespace KernelDiscipline.Analyzers.Tests.CodeFixes
 {

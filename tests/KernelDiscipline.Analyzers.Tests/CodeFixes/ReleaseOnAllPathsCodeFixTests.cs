@@ -1,7 +1,7 @@
 using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    KernelDiscipline.Analyzers.MapDisciplineAnalyzer, KernelDiscipline.CodeFixes.ReleaseOnAllPathsCodeFix>;
+    KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.ReleaseOnAllPathsCodeFix>;
 
 namespace KernelDiscipline.Analyzers.Tests.CodeFixes
 {

@@ -72,7 +72,7 @@ namespace KernelDiscipline.Analyzers.Tests.Robustness
         }
 
         private static IEnumerable<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer> AllAnalyzers() =>
-            typeof(MapDisciplineAnalyzer).Assembly.GetTypes()
+            typeof(KernelDisciplineAnalyzer).Assembly.GetTypes()
                 .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer).IsAssignableFrom(t))
                 .Select(t => (Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer)Activator.CreateInstance(t)!);
 

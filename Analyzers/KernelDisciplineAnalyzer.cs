@@ -10,19 +10,25 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KernelDiscipline.Analyzers
 {
     /// <summary>
-    /// Hosts the map rules (KD101–KD103). It resolves the Runtime's annotations once per compilation (and registers
+    /// Hosts the map rules (KD101–KD103) and the lock rules (KD201–KD204). It resolves the Runtime's annotations once per compilation (and registers
     /// nothing when they are absent), builds a control flow graph only for bodies that call an annotated API, runs the
     /// dataflow engine once per such body, and lets each rule report from the engine's findings.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class MapDisciplineAnalyzer : DiagnosticAnalyzer
+    public sealed class KernelDisciplineAnalyzer : DiagnosticAnalyzer
     {
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.KD101MayBeNull,
             Descriptors.KD102WrongFailure,
             Descriptors.KD103NotReleased,
-            Descriptors.KD103UsedAfterRelease);
+            Descriptors.KD103UsedAfterRelease,
+            Descriptors.KD201LockOrder,
+            Descriptors.KD202SameClassNesting,
+            Descriptors.KD203SleepInAtomic,
+            Descriptors.KD204DoubleAcquire,
+            Descriptors.KD204DoubleRelease,
+            Descriptors.KD204HeldAtExit);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)
@@ -97,6 +103,10 @@ namespace KernelDiscipline.Analyzers
                     MayBeNullRule.Report(findings, context.ReportDiagnostic);
                     FailedMapOutcomeRule.Report(findings, known, options, context.ReportDiagnostic);
                     ReleaseRule.Report(findings, context.ReportDiagnostic);
+                    LockOrderRule.Report(findings, context.ReportDiagnostic);
+                    SameClassNestingRule.Report(findings, context.ReportDiagnostic);
+                    SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
+                    LockBalanceRule.Report(findings, context.ReportDiagnostic);
                     foreach (var nested in engine.NestedGraphs)
                     {
                         pending.Enqueue(nested);

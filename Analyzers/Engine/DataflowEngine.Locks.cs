@@ -1,0 +1,265 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>The lock half of the transfer function: identities, classes, acquisitions, releases, try-locks.</summary>
+    internal sealed partial class DataflowEngine
+    {
+        /// <summary>Whether the analysed function hands locks to its caller by contract ([Acquires]/[TryAcquires]).</summary>
+        private bool FunctionAcquires => function != null && known.Annotation(function) is { } annotation &&
+            (annotation.AcquiresReceiver || annotation.AcquiresArguments || annotation.TryAcquiresReceiver || annotation.AcquiresReturn);
+
+        /// <summary>A path leaves the body: locks this body took and still holds are unbalanced (KD204).</summary>
+        private void CheckLocksAtExit(FlowFacts facts)
+        {
+            if (FunctionAcquires)
+            {
+                return;
+            }
+
+            foreach (var held in facts.Locks.Values)
+            {
+                findings!.Locks.Add(new LockFinding(LockProblem.HeldAtExit, held.Site, held.Class, held));
+            }
+        }
+
+        private sealed partial class Transfer
+        {
+            private (string? Key, string? Class) LockIdentity(PathKey path)
+            {
+                // A local keeps its own identity (aliases across joins would not agree); it only inherits the class.
+                if (path.Member is null && Facts.Aliases.TryGetValue(path.Root, out var alias))
+                {
+                    return ((path.Root is IParameterSymbol ? "P:" : "L:") + Unique(path.Root), alias.Class);
+                }
+
+                string prefix = path.Root is IParameterSymbol ? "P:" : path.Root is IMethodSymbol ? string.Empty : "L:";
+                string root = path.Root is IMethodSymbol ? "this" : prefix + Unique(path.Root);
+                string key = path.Member is null ? root : root + "." + path.Member.Name;
+                var symbol = path.Member ?? path.Root;
+                string? lockClass = engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(TypeOf(symbol));
+                return (key, lockClass);
+            }
+
+            private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+
+            /// <summary>Locals and parameters of different scopes may share a name: the declaration's position tells them apart.</summary>
+            private static string Unique(ISymbol symbol) =>
+                symbol.Locations.Length > 0 ? symbol.Name + "@" + symbol.Locations[0].SourceSpan.Start : symbol.Name;
+
+            /// <summary>The identity of a member access whose owner has one: <c>P:mm.MmapLock</c>, <c>this.lockField</c>.</summary>
+            private string? MemberKey(IMemberReferenceOperation member)
+            {
+                if (member.Member.IsStatic)
+                {
+                    return member.Member.ContainingType?.Name + "." + member.Member.Name;
+                }
+
+                var owner = member.Instance is null ? AbstractValue.Empty : Value(member.Instance);
+                return owner.LockKey is null ? null : owner.LockKey + "." + member.Member.Name;
+            }
+
+            private void Alias(ISymbol local, AbstractValue value)
+            {
+                if (value.LockClass != null)
+                {
+                    Facts.Aliases[local] = new LockAlias(null, value.LockClass);
+                }
+                else
+                {
+                    Facts.Aliases.Remove(local);
+                }
+            }
+
+            /// <summary>The value of a call that is not an acquisition site: a try-lock's result, or a lock it returns.</summary>
+            private AbstractValue ResultOf(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
+            {
+                if (annotation.TryAcquiresReceiver && receiver.LockKey != null)
+                {
+                    string? lockClass = annotation.AcquiredClass ?? receiver.LockClass;
+                    return new AbstractValue(0, ConstValue.Unknown, tryLock: new TryLock(receiver.LockKey, lockClass, annotation.TrySuccessValue, invocation.Syntax));
+                }
+
+                string? returnedClass = null;
+                foreach (var attribute in invocation.TargetMethod.GetReturnTypeAttributes())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, engine.known.LockClassAttribute) &&
+                        attribute.ConstructorArguments.Length == 1)
+                    {
+                        returnedClass = attribute.ConstructorArguments[0].Value as string;
+                    }
+                }
+
+                return returnedClass is null ? AbstractValue.Empty : new AbstractValue(0, ConstValue.Unknown, null, returnedClass);
+            }
+
+            /// <summary>Acquisitions and releases of receivers and arguments, and [MightSleep] calls.</summary>
+            private void LockEffects(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver, AbstractValue[] arguments)
+            {
+                // An out argument of a [LockClass] parameter (MapNoLock's ptl) makes the local a lock of that class.
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    var argument = invocation.Arguments[i];
+                    if (argument.Parameter is { RefKind: RefKind.Out } parameter && PathOf(argument.Value) is { Member: null } target &&
+                        engine.known.LockClassOf(parameter) is { } outClass)
+                    {
+                        Facts.Aliases[target.Root] = new LockAlias(null, outClass);
+                    }
+                }
+
+                if (annotation.MightSleep)
+                {
+                    CheckSleep(null, invocation.Syntax);
+                }
+
+                if (annotation.AcquiresReceiver && invocation.Instance != null && receiver.Resources == 0)
+                {
+                    Acquire(receiver, annotation.AcquiredClass, annotation.Nested, invocation.Syntax);
+                }
+
+                if (annotation.AcquiresArguments)
+                {
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.LockKey != null || argument.LockClass != null)
+                        {
+                            Acquire(argument, annotation.AcquiredClass, annotation.Nested, invocation.Syntax);
+                        }
+                    }
+                }
+
+                if (annotation.ReleasesReceiver && invocation.Instance != null && receiver.Resources == 0)
+                {
+                    Release(receiver.LockKey, invocation.Syntax);
+                }
+
+                if (annotation.ReleasesArguments)
+                {
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Resources == 0)
+                        {
+                            Release(argument.LockKey, invocation.Syntax);
+                        }
+                    }
+                }
+            }
+
+            private void Acquire(AbstractValue target, string? declaredClass, bool nested, SyntaxNode site)
+            {
+                string? lockClass = declaredClass ?? target.LockClass;
+                CheckAcquire(target.LockKey, lockClass, nested, isTry: false, site);
+                if (target.LockKey != null)
+                {
+                    Facts.Locks[target.LockKey] = new HeldLock(target.LockKey, lockClass, nested, may: false, site);
+                    Facts.Released.Remove(target.LockKey);
+                }
+            }
+
+            private void Release(string? key, SyntaxNode site)
+            {
+                if (key is null)
+                {
+                    return;
+                }
+
+                if (Facts.Locks.Remove(key))
+                {
+                    Facts.Released[key] = site;
+                }
+                else if (Facts.Released.TryGetValue(key, out var earlier))
+                {
+                    // Released on every path already; a lock this body never took is the caller's business.
+                    LockFinding(new LockFinding(LockProblem.DoubleRelease, site, null, null, earlier));
+                }
+            }
+
+            /// <summary>The held locks: those taken here, and the results of acquisition sites still held.</summary>
+            private IEnumerable<HeldLock> HeldLocks()
+            {
+                foreach (var held in Facts.Locks.Values)
+                {
+                    yield return held;
+                }
+
+                foreach (var site in engine.siteList)
+                {
+                    var fact = Facts.Facts[site.Index];
+                    if ((fact & Fact.Held) != 0 && site.Annotation.AcquiredClass != null)
+                    {
+                        yield return new HeldLock("#" + site.Index, site.Annotation.AcquiredClass, nested: false, may: fact != Fact.Held, site.Invocation.Syntax);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// KD201–KD204 at an acquisition, against everything held. A sleeping lock under a spinning one is KD203
+            /// only: one diagnostic, whose fix (try-lock, drop, retry) also restores the order.
+            /// </summary>
+            private void CheckAcquire(string? key, string? lockClass, bool nested, bool isTry, SyntaxNode site)
+            {
+                var classes = engine.known.LockClasses;
+                var info = lockClass != null && classes.TryGetValue(lockClass, out var found) ? found : null;
+                if (key != null && Facts.Locks.TryGetValue(key, out var again))
+                {
+                    LockFinding(new LockFinding(LockProblem.DoubleAcquire, site, lockClass, again));
+                }
+
+                bool sameClassReported = false, orderReported = false;
+                foreach (var held in HeldLocks())
+                {
+                    if (held.Key == key || info is null || held.Class is null || !classes.TryGetValue(held.Class, out var heldInfo))
+                    {
+                        continue;
+                    }
+
+                    if (held.Class == lockClass && info.Rank != 0 && !nested && !held.Nested && !sameClassReported)
+                    {
+                        sameClassReported = true;
+                        LockFinding(new LockFinding(LockProblem.SameClass, site, lockClass, held));
+                    }
+                    else if (info.MustPrecede(heldInfo) && !orderReported && !(info.Sleeping && !heldInfo.Sleeping && !isTry))
+                    {
+                        orderReported = true;
+                        LockFinding(new LockFinding(LockProblem.Order, site, lockClass, held));
+                    }
+                }
+
+                if (info?.Sleeping == true && !isTry)
+                {
+                    CheckSleep(lockClass, site);
+                }
+            }
+
+            /// <summary>KD203: something that may sleep while a spinning lock (or a live lockless map) is held.</summary>
+            private void CheckSleep(string? lockClass, SyntaxNode site)
+            {
+                foreach (var held in HeldLocks())
+                {
+                    if (held.Class != null && engine.known.LockClasses.TryGetValue(held.Class, out var heldInfo) && !heldInfo.Sleeping)
+                    {
+                        LockFinding(new LockFinding(LockProblem.SleepInAtomic, site, lockClass, held));
+                        return;
+                    }
+                }
+            }
+
+            private void LockFinding(LockFinding finding)
+            {
+                if (engine.Reporting)
+                {
+                    engine.findings!.Locks.Add(finding);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using System;
+using KernelDiscipline.Analyzers.Engine;
+using Microsoft.CodeAnalysis;
+
+namespace KernelDiscipline.Analyzers.Rules
+{
+    /// <summary>KD203: a sleeping lock or a [MightSleep] call while a spinning lock is held or a lockless map is live.</summary>
+    internal static class SleepInAtomicRule
+    {
+        public static void Report(Findings findings, Action<Diagnostic> report) =>
+            RuleText.ReportLocks(findings, LockProblem.SleepInAtomic, report, finding => Diagnostic.Create(
+                Descriptors.KD203SleepInAtomic,
+                finding.At.GetLocation(),
+                new[] { finding.Held!.Value.Site.GetLocation() },
+                RuleText.Shorten(finding.At),
+                RuleText.Class(finding.Held.Value.Class),
+                RuleText.Line(finding.Held.Value.Site)));
+    }
+}
