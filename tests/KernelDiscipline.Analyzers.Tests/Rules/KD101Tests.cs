@@ -88,6 +88,31 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             }
             """);
 
+        [Fact]
+        public Task ConsumerWrapperIsCheckedLikeTheRuntime() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                [Fallible, Acquires(LockClass.PtlName)]
+                static PteMap? LockPte(Vma vma, ulong addr) => vma.Mm.PmdOffset(addr)?.MapLock(addr);
+
+                int Use(Vma vma, ulong addr)
+                {
+                    var pte = LockPte(vma, addr);
+                    {|KD101:pte|}.Unlock();
+                    return 0;
+                }
+
+                int UseWell(Vma vma, ulong addr)
+                {
+                    var pte = LockPte(vma, addr);
+                    if (pte is null)
+                        return {|KD102:-Errno.EFAULT|};
+                    pte.Unlock();
+                    return 0;
+                }
+            }
+            """);
+
         // ---- Valid: the kernel idioms ----
 
         [Fact]

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using Xunit;
+
+namespace KernelDiscipline.EndToEnd.Tests
+{
+    /// <summary>
+    /// Once per run: packs KernelDiscipline into a temporary feed (with a version of its own, so no cached copy is
+    /// used), creates a console project with <c>dotnet new</c>, and adds the package from that feed.
+    /// </summary>
+    public sealed class ConsumerFixture : IDisposable
+    {
+        public ConsumerFixture()
+        {
+            Root = Path.Combine(Path.GetTempPath(), "kd-e2e-" + Guid.NewGuid().ToString("N"));
+            Feed = Path.Combine(Root, "feed");
+            Project = Path.Combine(Root, "Consumer");
+            Directory.CreateDirectory(Project);
+            Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(Root, "packages") };
+            Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+
+            string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+            Expect(DotnetCli.Run(RepositoryRoot(), Environment, "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"),
+                "-c", configuration, "-o", Feed, "-p:PackageVersion=" + Version), "pack");
+            Package = Path.Combine(Feed, $"KernelDiscipline.{Version}.nupkg");
+
+            Expect(DotnetCli.Run(Project, Environment, "new", "console", "--framework", "net10.0", "--name", "Consumer", "--output", "."), "dotnet new");
+            File.WriteAllText(Path.Combine(Project, "nuget.config"),
+                $"<configuration><packageSources><add key=\"kernel-discipline-feed\" value=\"{Feed}\" /></packageSources></configuration>");
+            Expect(DotnetCli.Run(Project, Environment, "add", "package", "KernelDiscipline", "--version", Version), "dotnet add package");
+        }
+
+        public string Root { get; }
+
+        public string Feed { get; }
+
+        public string Project { get; }
+
+        public string Package { get; }
+
+        public string Version { get; }
+
+        public IReadOnlyDictionary<string, string> Environment { get; }
+
+        public IReadOnlyList<string> PackageEntries() => ZipFile.OpenRead(Package).Entries.Select(e => e.FullName).ToList();
+
+        public (int ExitCode, string Output) Dotnet(params string[] arguments) => DotnetCli.Run(Project, Environment, arguments);
+
+        /// <summary>Leaves exactly these source files (besides Program.cs) and this .editorconfig in the project.</summary>
+        public void UseSources(IReadOnlyDictionary<string, string> files, string? editorConfig = null)
+        {
+            foreach (var file in Directory.GetFiles(Project, "*.cs").Where(f => Path.GetFileName(f) != "Program.cs"))
+            {
+                File.Delete(file);
+            }
+
+            foreach (var pair in files)
+            {
+                File.WriteAllText(Path.Combine(Project, pair.Key), pair.Value);
+            }
+
+            var config = Path.Combine(Project, ".editorconfig");
+            if (editorConfig is null)
+            {
+                File.Delete(config);
+            }
+            else
+            {
+                File.WriteAllText(config, "root = true\n\n[*.cs]\n" + editorConfig);
+            }
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // a temp folder left behind is harmless
+            }
+        }
+
+        public static void Expect((int ExitCode, string Output) result, string what) =>
+            Assert.True(result.ExitCode == 0, $"{what} failed with {result.ExitCode}:\n{result.Output}");
+
+        private static string RepositoryRoot()
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Analyzers.sln")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("The repository root (Analyzers.sln) was not found.");
+        }
+    }
+}

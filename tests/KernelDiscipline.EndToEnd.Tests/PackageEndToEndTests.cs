@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace KernelDiscipline.EndToEnd.Tests
+{
+    /// <summary>The consumer's experience with the real package and the real dotnet CLI.</summary>
+    public class PackageEndToEndTests : IClassFixture<ConsumerFixture>
+    {
+        private static readonly Regex Reported = new(@"(?<file>\w+\.cs)\((?<line>\d+),\d+\): (?<level>warning|error) (?<id>KD\d{3})", RegexOptions.CultureInvariant);
+        private readonly ConsumerFixture consumer;
+
+        public PackageEndToEndTests(ConsumerFixture consumer) => this.consumer = consumer;
+
+        [Fact]
+        public void PackageHoldsRuntimeAnalyzersFixesAndReadme()
+        {
+            var entries = consumer.PackageEntries();
+            Assert.Contains("lib/net8.0/KernelDiscipline.Runtime.dll", entries);
+            Assert.Contains("lib/net8.0/KernelDiscipline.Runtime.xml", entries);
+            Assert.Contains("analyzers/dotnet/cs/KernelDiscipline.Analyzers.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/KernelDiscipline.CodeFixes.dll", entries);
+            Assert.Contains("README.md", entries);
+            Assert.DoesNotContain(entries, e => e.StartsWith("lib/", System.StringComparison.Ordinal) && e.Contains("Analyzers"));
+        }
+
+        [Fact]
+        public void BuildReportsEveryRuleWhereExpectedAndWarnAsErrorFails()
+        {
+            consumer.UseSources(new Dictionary<string, string> { ["Bad.cs"] = ConsumerSources.BreaksEveryRule });
+            var build = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(build, "dotnet build");
+            Assert.Equal(Expected("Bad.cs", ConsumerSources.BreaksEveryRule), Found(build.Output, "warning"));
+
+            var strict = consumer.Dotnet("build", "--no-incremental", "-warnaserror");
+            Assert.NotEqual(0, strict.ExitCode);
+            Assert.Equal(Expected("Bad.cs", ConsumerSources.BreaksEveryRule), Found(strict.Output, "error"));
+        }
+
+        [Fact]
+        public void ErrorLogIsValidSarifWithTheResults()
+        {
+            consumer.UseSources(new Dictionary<string, string> { ["Bad.cs"] = ConsumerSources.BreaksEveryRule });
+            string sarif = Path.Combine(consumer.Root, "build.sarif");
+            ConsumerFixture.Expect(consumer.Dotnet("build", "--no-incremental", $"-p:ErrorLog={sarif}%2Cversion=2.1"), "dotnet build -p:ErrorLog");
+            using var log = JsonDocument.Parse(File.ReadAllText(sarif));
+            Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
+            var results = log.RootElement.GetProperty("runs").EnumerateArray()
+                .SelectMany(run => run.GetProperty("results").EnumerateArray())
+                .Where(r => r.GetProperty("ruleId").GetString()!.StartsWith("KD", System.StringComparison.Ordinal))
+                .Select(r =>
+                {
+                    var location = r.GetProperty("locations")[0].GetProperty("physicalLocation");
+                    string file = Path.GetFileName(location.GetProperty("artifactLocation").GetProperty("uri").GetString()!);
+                    int line = location.GetProperty("region").GetProperty("startLine").GetInt32();
+                    return $"{r.GetProperty("ruleId").GetString()} {file}:{line}";
+                })
+                .OrderBy(x => x, System.StringComparer.Ordinal);
+            Assert.Equal(Expected("Bad.cs", ConsumerSources.BreaksEveryRule), results);
+        }
+
+        [Fact]
+        public void EditorconfigSetsSeveritiesAndTheSilentSkipOption()
+        {
+            consumer.UseSources(
+                new Dictionary<string, string> { ["Bad.cs"] = ConsumerSources.BreaksEveryRule, ["Skip.cs"] = ConsumerSources.SilentSkip },
+                "dotnet_diagnostic.KD101.severity = error\ndotnet_diagnostic.KD204.severity = none\nkernel_discipline.KD102.report_silent_skip = true\n");
+            var build = consumer.Dotnet("build", "--no-incremental");
+            Assert.NotEqual(0, build.ExitCode); // KD101 is an error now
+            Assert.Contains(Expected("Bad.cs", ConsumerSources.BreaksEveryRule).Single(e => e.StartsWith("KD101")), Found(build.Output, "error"));
+            Assert.DoesNotContain(Found(build.Output, "warning").Concat(Found(build.Output, "error")), e => e.StartsWith("KD204"));
+            Assert.Contains(Expected("Skip.cs", ConsumerSources.SilentSkip).Single(), Found(build.Output, "warning"));
+
+            consumer.UseSources(new Dictionary<string, string> { ["Skip.cs"] = ConsumerSources.SilentSkip });
+            var lenient = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(lenient, "dotnet build without .editorconfig");
+            Assert.Empty(Found(lenient.Output, "warning")); // a silent skip is allowed by default
+        }
+
+        [Fact]
+        public void DotnetFormatAppliesTheDocumentedFixes()
+        {
+            consumer.UseSources(new Dictionary<string, string> { ["Fixable.cs"] = ConsumerSources.Fixable });
+            string file = Path.Combine(consumer.Project, "Fixable.cs");
+            // Fixes of different rules touching one method land one provider per pass, as in the IDE's Fix All.
+            for (int pass = 0; pass < 3; pass++)
+            {
+                ConsumerFixture.Expect(consumer.Dotnet("format", "analyzers", "--diagnostics", "KD101", "KD102", "KD103", "--severity", "warn"), "dotnet format analyzers");
+            }
+
+            Assert.Equal(ConsumerSources.Fixed.Replace("\r\n", "\n"), File.ReadAllText(file).Replace("\r\n", "\n"));
+            var build = consumer.Dotnet("build", "--no-incremental", "-warnaserror");
+            ConsumerFixture.Expect(build, "building the fixed code with -warnaserror");
+        }
+
+        private static IEnumerable<string> Expected(string file, string source) =>
+            source.Split('\n')
+                .Select((line, index) => (Match: Regex.Match(line, @"// (KD\d{3})\s*$"), Line: index + 1))
+                .Where(x => x.Match.Success)
+                .Select(x => $"{x.Match.Groups[1].Value} {file}:{x.Line}")
+                .OrderBy(x => x, System.StringComparer.Ordinal)
+                .ToList();
+
+        private static IEnumerable<string> Found(string output, string level) =>
+            Reported.Matches(output).Where(m => m.Groups["level"].Value == level)
+                .Select(m => $"{m.Groups["id"].Value} {m.Groups["file"].Value}:{m.Groups["line"].Value}")
+                .Distinct()
+                .OrderBy(x => x, System.StringComparer.Ordinal)
+                .ToList();
+    }
+}
