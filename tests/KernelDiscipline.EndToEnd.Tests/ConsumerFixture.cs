@@ -23,8 +23,10 @@ namespace KernelDiscipline.EndToEnd.Tests
             Version = "0.1.0-e2e." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
 
             string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-            Expect(DotnetCli.Run(RepositoryRoot(), Environment, "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"),
-                "-c", configuration, "-o", Feed, "-p:PackageVersion=" + Version), "pack");
+            // Pack what this build produced: a restore or build here would rewrite the repository's obj/ folders
+            // while other test projects run. The consumer alone gets a package folder of its own.
+            Expect(DotnetCli.Run(RepositoryRoot(), null, "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"),
+                "-c", configuration, "-o", Feed, "--no-build", "--no-restore", "-p:PackageVersion=" + Version), "pack");
             Package = Path.Combine(Feed, $"KernelDiscipline.{Version}.nupkg");
 
             Expect(DotnetCli.Run(Project, Environment, "new", "console", "--framework", "net10.0", "--name", "Consumer", "--output", "."), "dotnet new");
