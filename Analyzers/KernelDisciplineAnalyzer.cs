@@ -3,6 +3,8 @@ using System.Collections.Immutable;
 using KernelDiscipline.Analyzers.Engine;
 using KernelDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -43,95 +45,111 @@ namespace KernelDiscipline.Analyzers
                     return; // the Runtime is not referenced: nothing to check, nothing registered
                 }
 
-                start.RegisterOperationBlockStartAction(block =>
+                var names = known.TrackedMethodNames(start.Compilation, start.CancellationToken);
+                var summaries = new LockSummaries(start.Compilation, known);
+
+                // Tracked calls are found on syntax with the compiler's own binding; operation trees and a control
+                // flow graph are built only for the bodies that contain one. Operation-block actions would make
+                // Roslyn build operation trees for every body in the compilation.
+                start.RegisterCodeBlockStartAction<SyntaxKind>(block =>
                 {
                     if (block.OwningSymbol is not IMethodSymbol)
                     {
                         return;
                     }
 
-                    var tracked = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-                    block.RegisterOperationAction(operation =>
+                    var tracked = new HashSet<SyntaxNode>();
+                    block.RegisterSyntaxNodeAction(node =>
                     {
-                        var invocation = (IInvocationOperation)operation.Operation;
-                        if (known.Annotation(invocation.TargetMethod).IsTracked)
+                        if (InvokedName((InvocationExpressionSyntax)node.Node) is string invoked && !names.Contains(invoked))
                         {
-                            var function = ContainingFunction(invocation, (IMethodSymbol)block.OwningSymbol);
+                            return; // cannot be an annotated method: no binding needed
+                        }
+
+                        if (node.SemanticModel.GetSymbolInfo(node.Node, node.CancellationToken).Symbol is IMethodSymbol method &&
+                            known.Annotation(method).IsTracked)
+                        {
+                            var function = ContainingFunction(node.Node, block.CodeBlock);
                             lock (tracked)
                             {
                                 tracked.Add(function);
                             }
                         }
-                    }, OperationKind.Invocation);
-                    block.RegisterOperationBlockEndAction(end =>
+                    }, SyntaxKind.InvocationExpression);
+                    block.RegisterCodeBlockEndAction(end =>
                     {
                         if (tracked.Count > 0)
                         {
-                            Analyze(end, known, tracked);
+                            Analyze(end, known, summaries, tracked);
                         }
                     });
                 });
             });
         }
 
-        private static void Analyze(OperationBlockAnalysisContext context, KnownSymbols known, HashSet<IMethodSymbol> tracked)
+        private static void Analyze(CodeBlockAnalysisContext context, KnownSymbols known, LockSummaries summaries, HashSet<SyntaxNode> tracked)
         {
             var owner = (IMethodSymbol)context.OwningSymbol;
-            var options = RuleOptions.Read(context.Options, context.OwningSymbol.Locations.Length > 0 ? context.OwningSymbol.Locations[0].SourceTree : null);
-            var analysed = new HashSet<SyntaxNode>();
-            foreach (var block in context.OperationBlocks)
+            var root = context.SemanticModel.GetOperation(context.CodeBlock, context.CancellationToken);
+            if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation { Parent: null }))
             {
-                // The blocks may be a body's block under its IMethodBodyOperation: the graph is built for the root.
-                var root = block;
-                while (root.Parent != null)
-                {
-                    root = root.Parent;
-                }
+                return;
+            }
 
-                if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || !analysed.Add(root.Syntax))
-                {
-                    continue;
-                }
+            var options = RuleOptions.Read(context.Options, context.CodeBlock.SyntaxTree);
+            bool IsTracked(IMethodSymbol function) =>
+                function.DeclaringSyntaxReferences.Length > 0 && tracked.Contains(function.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken));
 
-                var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function)>();
-                pending.Enqueue((context.GetControlFlowGraph(block), owner));
-                while (pending.Count > 0)
+            EngineCounters.BodyAnalysed();
+            var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked)>();
+            var graphOfBody = root switch
+            {
+                IMethodBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
+                IConstructorBodyOperation body => ControlFlowGraph.Create(body, context.CancellationToken),
+                _ => ControlFlowGraph.Create((IBlockOperation)root, context.CancellationToken),
+            };
+            pending.Enqueue((graphOfBody, owner, tracked.Contains(context.CodeBlock)));
+            while (pending.Count > 0)
+            {
+                var (graph, function, isTracked) = pending.Dequeue();
+                EngineCounters.GraphBuilt();
+                var engine = new DataflowEngine(known, graph, function, IsTracked, context.CancellationToken, summaries);
+                var findings = isTracked ? engine.Run() : engine.RunNestedOnly();
+                MayBeNullRule.Report(findings, context.ReportDiagnostic);
+                FailedMapOutcomeRule.Report(findings, known, options, context.ReportDiagnostic);
+                ReleaseRule.Report(findings, context.ReportDiagnostic);
+                LockOrderRule.Report(findings, context.ReportDiagnostic);
+                SameClassNestingRule.Report(findings, context.ReportDiagnostic);
+                SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
+                LockBalanceRule.Report(findings, context.ReportDiagnostic);
+                foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
-                    var (graph, function) = pending.Dequeue();
-                    var engine = new DataflowEngine(known, graph, function, tracked.Contains, context.CancellationToken);
-                    var findings = tracked.Contains(function) ? engine.Run() : engine.RunNestedOnly();
-                    MayBeNullRule.Report(findings, context.ReportDiagnostic);
-                    FailedMapOutcomeRule.Report(findings, known, options, context.ReportDiagnostic);
-                    ReleaseRule.Report(findings, context.ReportDiagnostic);
-                    LockOrderRule.Report(findings, context.ReportDiagnostic);
-                    SameClassNestingRule.Report(findings, context.ReportDiagnostic);
-                    SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
-                    LockBalanceRule.Report(findings, context.ReportDiagnostic);
-                    foreach (var nested in engine.NestedGraphs)
-                    {
-                        pending.Enqueue(nested);
-                    }
+                    pending.Enqueue((nestedGraph, nestedFunction, true));
                 }
             }
         }
 
-        /// <summary>The innermost local function or lambda around an operation, else the owning method.</summary>
-        private static IMethodSymbol ContainingFunction(IOperation operation, IMethodSymbol owner)
+        /// <summary>The simple name a call invokes, or null for shapes that need binding to tell (a delegate call).</summary>
+        private static string? InvokedName(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {
-            for (var current = operation.Parent; current != null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation lambda)
-                {
-                    return lambda.Symbol;
-                }
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+            SimpleNameSyntax name => name.Identifier.ValueText,
+            _ => null,
+        };
 
-                if (current is ILocalFunctionOperation localFunction)
+        /// <summary>The innermost local function or lambda around a call, else the code block itself.</summary>
+        private static SyntaxNode ContainingFunction(SyntaxNode node, SyntaxNode codeBlock)
+        {
+            for (var current = node.Parent; current != null && current != codeBlock; current = current.Parent)
+            {
+                if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
                 {
-                    return localFunction.Symbol;
+                    return current;
                 }
             }
 
-            return owner;
+            return codeBlock;
         }
     }
 }

@@ -14,7 +14,30 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>A path leaves the body: locks this body took and still holds are unbalanced (KD204).</summary>
         private void CheckLocksAtExit(FlowFacts facts)
         {
-            if (FunctionAcquires)
+            // For this function's summary: the locks held (on every path) at every exit.
+            if (heldAtEveryExit is null)
+            {
+                heldAtEveryExit = new Dictionary<string, HeldLock>();
+                foreach (var held in facts.Locks.Values)
+                {
+                    if (!held.May)
+                    {
+                        heldAtEveryExit[held.Key] = held;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var key in new List<string>(heldAtEveryExit.Keys))
+                {
+                    if (!facts.Locks.TryGetValue(key, out var held) || held.May)
+                    {
+                        heldAtEveryExit.Remove(key);
+                    }
+                }
+            }
+
+            if (FunctionAcquires || depth > 0)
             {
                 return;
             }
@@ -24,6 +47,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 findings!.Locks.Add(new LockFinding(LockProblem.HeldAtExit, held.Site, held.Class, held));
             }
         }
+
+        /// <summary>Locals and parameters of different scopes may share a name: the declaration's position tells them apart.</summary>
+        internal static string Unique(ISymbol symbol) =>
+            symbol.Locations.Length > 0 ? symbol.Name + "@" + symbol.Locations[0].SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) : symbol.Name;
 
         private sealed partial class Transfer
         {
@@ -52,9 +79,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 _ => null,
             };
 
-            /// <summary>Locals and parameters of different scopes may share a name: the declaration's position tells them apart.</summary>
-            private static string Unique(ISymbol symbol) =>
-                symbol.Locations.Length > 0 ? symbol.Name + "@" + symbol.Locations[0].SourceSpan.Start : symbol.Name;
 
             /// <summary>The identity of a member access whose owner has one: <c>P:mm.MmapLock</c>, <c>this.lockField</c>.</summary>
             private string? MemberKey(IMemberReferenceOperation member)
@@ -119,6 +143,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (annotation.MightSleep)
                 {
                     CheckSleep(null, invocation.Syntax);
+                    NoteSleep();
+                }
+
+                if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.cancellation) is { IsEmpty: false } summary)
+                {
+                    ApplySummary(invocation, summary, receiver);
                 }
 
                 if (annotation.AcquiresReceiver && invocation.Instance != null && receiver.Resources == 0)
@@ -154,6 +184,65 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
+            /// <summary>A call to a summarised method: its acquisitions are checked here, its net effect applied.</summary>
+            private void ApplySummary(IInvocationOperation invocation, LockSummary summary, AbstractValue receiver)
+            {
+                foreach (var lockClass in summary.Takes)
+                {
+                    CheckAcquire(null, lockClass, nested: false, isTry: false, invocation.Syntax);
+                }
+
+                if (summary.MightSleep)
+                {
+                    CheckSleep(null, invocation.Syntax);
+                    NoteSleep();
+                }
+
+                foreach (var (target, suffix) in summary.Released)
+                {
+                    if (BaseKey(invocation, target, receiver) is { } key)
+                    {
+                        Release(key + suffix, invocation.Syntax);
+                    }
+                }
+
+                foreach (var (target, suffix, lockClass, nested) in summary.Acquired)
+                {
+                    if (BaseKey(invocation, target, receiver) is { } key)
+                    {
+                        Facts.Locks[key + suffix] = new HeldLock(key + suffix, lockClass, nested, may: false, invocation.Syntax);
+                        Facts.Released.Remove(key + suffix);
+                    }
+                }
+            }
+
+            /// <summary>The caller's identity of what the callee calls parameter <paramref name="target"/> (-1: this).</summary>
+            private string? BaseKey(IInvocationOperation invocation, int target, AbstractValue receiver)
+            {
+                if (target < 0)
+                {
+                    return invocation.Instance is null or IInstanceReferenceOperation ? "this" : receiver.LockKey;
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == target)
+                    {
+                        return Value(argument.Value).LockKey;
+                    }
+                }
+
+                return null;
+            }
+
+            private void NoteSleep()
+            {
+                if (engine.Reporting)
+                {
+                    engine.findings!.MightSleep = true;
+                }
+            }
+
             private void Acquire(AbstractValue target, string? declaredClass, bool nested, SyntaxNode site)
             {
                 string? lockClass = declaredClass ?? target.LockClass;
@@ -180,6 +269,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     // Released on every path already; a lock this body never took is the caller's business.
                     LockFinding(new LockFinding(LockProblem.DoubleRelease, site, null, null, earlier));
+                }
+                else if (engine.Reporting)
+                {
+                    engine.findings!.UnownedReleases.Add(key);
                 }
             }
 
@@ -209,6 +302,15 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var classes = engine.known.LockClasses;
                 var info = lockClass != null && classes.TryGetValue(lockClass, out var found) ? found : null;
+                if (engine.Reporting && lockClass != null && !isTry)
+                {
+                    engine.findings!.AcquiredClasses.Add(lockClass);
+                    if (info?.Sleeping == true)
+                    {
+                        engine.findings.MightSleep = true;
+                    }
+                }
+
                 if (key != null && Facts.Locks.TryGetValue(key, out var again))
                 {
                     LockFinding(new LockFinding(LockProblem.DoubleAcquire, site, lockClass, again));

@@ -31,8 +31,15 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
         private Findings? findings;
 
-        public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction, CancellationToken cancellation)
+        private readonly LockSummaries? summaries;
+        private readonly int depth;
+        private Dictionary<string, HeldLock>? heldAtEveryExit;
+
+        public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction,
+            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0)
         {
+            this.summaries = summaries;
+            this.depth = depth;
             this.known = known;
             this.cfg = cfg;
             this.function = function;
@@ -78,6 +85,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     ProcessBlock(cfg.Blocks[ordinal], input, OnEdge);
                 }
+            }
+
+            if (heldAtEveryExit != null)
+            {
+                result.HeldAtEveryExit.AddRange(heldAtEveryExit.Values);
             }
 
             return result;
@@ -185,7 +197,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
 
                     var target = inputs[destination.Ordinal] ??= new FlowState();
-                    if (target.Join(key, facts))
+                    if (target.Join(key, facts, owned: true))
                     {
                         work.Add(destination.Ordinal);
                     }

@@ -154,6 +154,20 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
+        // What a summary of this function needs (see LockSummaries).
+
+        /// <summary>Classes this function takes with a blocking acquisition, itself or through summarised callees.</summary>
+        public HashSet<string> AcquiredClasses { get; } = new HashSet<string>();
+
+        /// <summary>Whether it takes a sleeping lock or calls something that may sleep.</summary>
+        public bool MightSleep { get; set; }
+
+        /// <summary>Locks it took and still holds at every normal exit.</summary>
+        public List<HeldLock> HeldAtEveryExit { get; } = new List<HeldLock>();
+
+        /// <summary>Locks it releases without having taken them: its caller's.</summary>
+        public List<string> UnownedReleases { get; } = new List<string>();
+
         /// <summary>The function whose body was analysed (method, local function or lambda).</summary>
         public IMethodSymbol? Function { get; set; }
     }

@@ -403,11 +403,17 @@ namespace KernelDiscipline.Analyzers.Engine
         public Dictionary<int, FlowFacts> Partitions { get; } = new Dictionary<int, FlowFacts>();
 
         /// <summary>Joins one partition in; true when anything changed.</summary>
-        public bool Join(int key, FlowFacts facts)
+        public bool Join(int key, FlowFacts facts) => Join(key, facts, owned: false);
+
+        /// <summary>
+        /// Joins a partition the caller will not touch again: the first one to arrive is kept as it is, not copied
+        /// (an edge's state is built fresh for the edge).
+        /// </summary>
+        public bool Join(int key, FlowFacts facts, bool owned)
         {
             if (!Partitions.TryGetValue(key, out var mine))
             {
-                Partitions[key] = facts.Clone();
+                Partitions[key] = owned ? facts : facts.Clone();
                 return true;
             }
 

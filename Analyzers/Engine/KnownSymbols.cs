@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace KernelDiscipline.Analyzers.Engine
@@ -196,6 +197,90 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return new KnownSymbols(compilation, fallible, acquires, releases);
+        }
+
+        /// <summary>
+        /// The simple names of every annotated method visible here: the Runtime's, those of referenced assemblies
+        /// built on it, and those declared in source with one of the attributes. A call whose name is not in the
+        /// set cannot be tracked, so it is never bound: bodies without tracked calls cost the analyzer nothing.
+        /// </summary>
+        public ImmutableHashSet<string> TrackedMethodNames(Compilation compilation, System.Threading.CancellationToken cancellation)
+        {
+            var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+            var runtime = Fallible.ContainingAssembly;
+            foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                if (SymbolEqualityComparer.Default.Equals(assembly, runtime) ||
+                    assembly.Modules.Any(module => module.ReferencedAssemblySymbols.Contains(runtime, SymbolEqualityComparer.Default)))
+                {
+                    AddAnnotatedNames(assembly.GlobalNamespace, names, cancellation);
+                }
+            }
+
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                AddDeclaredAnnotatedNames(tree.GetRoot(cancellation), names);
+            }
+
+            return names.ToImmutable();
+        }
+
+        private static readonly ImmutableHashSet<string> AnnotationNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
+            "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep");
+
+        private void AddAnnotatedNames(INamespaceOrTypeSymbol container, ImmutableHashSet<string>.Builder names, System.Threading.CancellationToken cancellation)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            foreach (var member in container.GetMembers())
+            {
+                if (member is INamespaceOrTypeSymbol nested)
+                {
+                    AddAnnotatedNames(nested, names, cancellation);
+                }
+                else if (member is IMethodSymbol method && Annotation(method).IsTracked)
+                {
+                    names.Add(method.Name);
+                }
+            }
+        }
+
+        /// <summary>Source methods carrying one of the attributes, found on syntax without descending into bodies.</summary>
+        private static void AddDeclaredAnnotatedNames(Microsoft.CodeAnalysis.SyntaxNode root, ImmutableHashSet<string>.Builder names)
+        {
+            foreach (var node in root.DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax))
+            {
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method && method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists))
+                {
+                    names.Add(method is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax named ? named.Identifier.ValueText : ".ctor");
+                }
+            }
+        }
+
+        private static bool HasAnnotation(Microsoft.CodeAnalysis.SyntaxList<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeListSyntax> lists)
+        {
+            foreach (var list in lists)
+            {
+                foreach (var attribute in list.Attributes)
+                {
+                    string name = attribute.Name switch
+                    {
+                        Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText,
+                        _ => attribute.Name.ToString(),
+                    };
+                    if (name.EndsWith("Attribute", System.StringComparison.Ordinal))
+                    {
+                        name = name.Substring(0, name.Length - "Attribute".Length);
+                    }
+
+                    if (AnnotationNames.Contains(name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         public MethodAnnotation Annotation(IMethodSymbol method) =>

@@ -1,0 +1,48 @@
+using System;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KernelDiscipline.Benchmarks;
+
+/// <summary>No-op analyzers with one kind of registration each: what the analyzer driver costs per registration kind.</summary>
+internal static class DriverProbe
+{
+    private static readonly DiagnosticDescriptor Never = new("PROBE001", "never", "never", "none", DiagnosticSeverity.Hidden, true);
+
+    public static void Run(AnalyzerCost cost, int methods)
+    {
+        var trees = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.0));
+        Console.WriteLine($"compile only: {cost.CompileOnly(trees).MedianMs:F0} ms");
+        foreach (var (name, analyzer) in new (string, DiagnosticAnalyzer)[]
+        {
+            ("registers nothing", new Probe(_ => { })),
+            ("compilation-level syntax node action", new Probe(c => c.RegisterSyntaxNodeAction(_ => { }, SyntaxKind.InvocationExpression))),
+            ("code block start + syntax node action", new Probe(c => c.RegisterCodeBlockStartAction<SyntaxKind>(b => b.RegisterSyntaxNodeAction(_ => { }, SyntaxKind.InvocationExpression)))),
+            ("operation block start", new Probe(c => c.RegisterOperationBlockStartAction(_ => { }))),
+            ("semantic model action", new Probe(c => c.RegisterSemanticModelAction(_ => { }))),
+            ("KD", new KernelDiscipline.Analyzers.KernelDisciplineAnalyzer()),
+        })
+        {
+            Console.WriteLine($"{name}: {cost.Measure(trees, ImmutableArray.Create(analyzer)).MedianMs:F0} ms");
+        }
+    }
+
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class Probe : DiagnosticAnalyzer
+    {
+        private readonly Action<AnalysisContext> register;
+
+        public Probe(Action<AnalysisContext> register) => this.register = register;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            register(context);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using BenchmarkDotNet.Attributes;
+using KernelDiscipline.Runtime;
+
+namespace KernelDiscipline.Benchmarks;
+
+/// <summary>Acquire+release pairs of the Runtime's locks and of .NET's, and MapLock+Unlock on a hot table.</summary>
+public class LockPairs
+{
+    private readonly TicketLock ticket = new(LockClass.Ptl);
+    private readonly Lock threadingLock = new();
+    private readonly object monitor = new();
+    private int word;
+    private Pmd pmd = null!;
+
+    [Params(false, true)]
+    public bool LockdepOn { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var mm = new MmStruct();
+        mm.Mmap(Base, PageGeometry.PmdSize, VmFlags.Read | VmFlags.Write);
+        mm.Write(Base, new byte[] { 1 });
+        pmd = mm.PmdOffset(Base)!;
+        if (LockdepOn)
+        {
+            Lockdep.Enable();
+        }
+        else
+        {
+            Lockdep.Disable();
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Lockdep.Disable();
+        Lockdep.Reset();
+    }
+
+    internal const ulong Base = 0x4000_0000;
+
+    [Benchmark]
+    public void TicketLockPair()
+    {
+        ticket.Lock();
+        ticket.Unlock();
+    }
+
+    [Benchmark]
+    public void MapLockUnlock()
+    {
+        var pte = pmd.MapLock(Base);
+        pte?.Unlock();
+    }
+
+    [Benchmark]
+    public void SystemThreadingLockPair()
+    {
+        threadingLock.Enter();
+        threadingLock.Exit();
+    }
+
+    [Benchmark]
+    public void MonitorPair()
+    {
+        Monitor.Enter(monitor);
+        Monitor.Exit(monitor);
+    }
+
+    [Benchmark(Baseline = true)]
+    public void CompareAndSwapPair()
+    {
+        while (Interlocked.CompareExchange(ref word, 1, 0) != 0)
+        {
+        }
+
+        Volatile.Write(ref word, 0);
+    }
+}
+
+/// <summary>Split page-table locks: two threads on different PMDs should scale.</summary>
+internal static class SplitPtlScaling
+{
+    /// <summary>MapLock+Unlock pairs per second with one thread on one PMD, and with two threads on two PMDs.</summary>
+    public static (double One, double Two) Measure(TimeSpan duration)
+    {
+        var mm = new MmStruct();
+        mm.Mmap(LockPairs.Base, 2 * PageGeometry.PmdSize, VmFlags.Read | VmFlags.Write);
+        mm.Write(LockPairs.Base, new byte[] { 1 });
+        mm.Write(LockPairs.Base + PageGeometry.PmdSize, new byte[] { 1 });
+        var pmds = new[] { mm.PmdOffset(LockPairs.Base)!, mm.PmdOffset(LockPairs.Base + PageGeometry.PmdSize)! };
+        Run(pmds, 1, TimeSpan.FromMilliseconds(200)); // warm-up
+        return (Run(pmds, 1, duration), Run(pmds, 2, duration));
+    }
+
+    private static double Run(Pmd[] pmds, int threads, TimeSpan duration)
+    {
+        long total = 0;
+        using var start = new Barrier(threads + 1);
+        var workers = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            var pmd = pmds[t];
+            workers[t] = new Thread(() =>
+            {
+                start.SignalAndWait();
+                long ops = 0;
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed < duration)
+                {
+                    for (int i = 0; i < 1024; i++)
+                    {
+                        var pte = pmd.MapLock(pmd.Address);
+                        pte?.Unlock();
+                    }
+
+                    ops += 1024;
+                }
+
+                Interlocked.Add(ref total, ops);
+            });
+            workers[t].Start();
+        }
+
+        start.SignalAndWait();
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        return total / duration.TotalSeconds;
+    }
+}
