@@ -30,7 +30,26 @@ namespace KernelDiscipline.Analyzers.Engine
             var partitions = new List<KeyValuePair<int, FlowFacts>>(input.Partitions);
             foreach (var partition in partitions)
             {
-                var transfer = new Transfer(this, partition.Value.Clone(), partition.Key);
+                var values = valuePool.Count > 0 ? valuePool.Pop() : new Dictionary<IOperation, AbstractValue>();
+                try
+                {
+                    ProcessPartition(block, partition.Key, partition.Value, values, onEdge);
+                }
+                finally
+                {
+                    values.Clear();
+                    valuePool.Push(values);
+                }
+            }
+        }
+
+        /// <summary>Value caches reused across blocks (a finally region run from an edge takes another one).</summary>
+        private readonly Stack<Dictionary<IOperation, AbstractValue>> valuePool = new Stack<Dictionary<IOperation, AbstractValue>>();
+
+        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Dictionary<IOperation, AbstractValue> values, EdgeHandler onEdge)
+        {
+            {
+                var transfer = new Transfer(this, input.Clone(), key, values);
                 foreach (var operation in block.Operations)
                 {
                     transfer.Visit(operation);
@@ -43,7 +62,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var branchValue = block.BranchValue;
                 if (transfer.Dead || (branchValue != null && IsDead(transfer.Visit(branchValue), transfer)))
                 {
-                    continue;
+                    return;
                 }
 
                 if (block.ConditionalSuccessor != null && branchValue != null)
@@ -73,6 +92,43 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         private static bool IsDead(AbstractValue ignored, Transfer transfer) => transfer.Dead;
+
+        /// <summary>The indices of the set bits of a resource set, without allocating.</summary>
+        private struct BitIndices
+        {
+            private ulong rest;
+            private int index;
+
+            public BitIndices(ulong set)
+            {
+                rest = set;
+                index = -1;
+            }
+
+            public int Current => index;
+
+            public BitIndices GetEnumerator() => this;
+
+            public bool MoveNext()
+            {
+                if (rest == 0)
+                {
+                    return false;
+                }
+
+                do
+                {
+                    index++;
+                    bool set = (rest & 1) != 0;
+                    rest >>= 1;
+                    if (set)
+                    {
+                        return true;
+                    }
+                }
+                while (true);
+            }
+        }
 
         private static bool TryLong(object? value, out long result)
         {
@@ -107,11 +163,12 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             private readonly DataflowEngine engine;
 
-            public Transfer(DataflowEngine engine, FlowFacts facts, int key)
+            public Transfer(DataflowEngine engine, FlowFacts facts, int key, Dictionary<IOperation, AbstractValue> values)
             {
                 this.engine = engine;
                 Facts = facts;
                 Key = key;
+                Values = values;
             }
 
             public FlowFacts Facts { get; }
@@ -122,7 +179,7 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The path cannot continue (a call that does not return, or an impossible branch).</summary>
             public bool Dead { get; private set; }
 
-            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>();
+            public Dictionary<IOperation, AbstractValue> Values { get; }
 
             public AbstractValue Visit(IOperation operation)
             {
@@ -775,16 +832,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 _ => null,
             };
 
-            private static IEnumerable<int> Bits(ulong set)
-            {
-                for (int index = 0; set != 0; index++, set >>= 1)
-                {
-                    if ((set & 1) != 0)
-                    {
-                        yield return index;
-                    }
-                }
-            }
+            private static BitIndices Bits(ulong set) => new BitIndices(set);
         }
     }
 }

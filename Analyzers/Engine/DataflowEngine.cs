@@ -376,7 +376,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 string? holder = null;
                 bool handedOn = false;
-                foreach (var pair in facts.Vars)
+                foreach (var pair in facts.Vars.Pairs)
                 {
                     if ((pair.Value & bit) == 0)
                     {

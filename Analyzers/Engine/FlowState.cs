@@ -204,74 +204,61 @@ namespace KernelDiscipline.Analyzers.Engine
     /// <summary>The facts on one partition of the paths reaching a point.</summary>
     internal sealed class FlowFacts
     {
-        private FlowFacts(Fact[] facts, Dictionary<PathKey, ulong> vars, Dictionary<ISymbol, ConstValue> constants, Dictionary<CaptureId, AbstractValue> captures,
-            Dictionary<string, HeldLock> locks, Dictionary<string, SyntaxNode> released, Dictionary<ISymbol, LockAlias> aliases)
-        {
-            Facts = facts;
-            Vars = vars;
-            Constants = constants;
-            Captures = captures;
-            Locks = locks;
-            Released = released;
-            Aliases = aliases;
-        }
-
-        public FlowFacts(int sites)
-            : this(new Fact[sites], new Dictionary<PathKey, ulong>(), new Dictionary<ISymbol, ConstValue>(SymbolEqualityComparer.Default), new Dictionary<CaptureId, AbstractValue>(),
-                  new Dictionary<string, HeldLock>(), new Dictionary<string, SyntaxNode>(), new Dictionary<ISymbol, LockAlias>(SymbolEqualityComparer.Default))
-        {
-        }
-
-        /// <summary>Locks taken in this body (receiver and argument acquisitions) and held here, by identity.</summary>
-        public Dictionary<string, HeldLock> Locks { get; }
-
-        /// <summary>Locks this body released on every path reaching here, with where: a second release is unbalanced.</summary>
-        public Dictionary<string, SyntaxNode> Released { get; }
-
-        /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>).</summary>
-        public Dictionary<ISymbol, LockAlias> Aliases { get; }
-
         /// <summary>Per acquisition site: what its latest resource may be.</summary>
-        public Fact[] Facts { get; }
+        public readonly Fact[] Facts;
 
         /// <summary>Which resources each followed path may hold.</summary>
-        public Dictionary<PathKey, ulong> Vars { get; }
+        public LazyMap<PathKey, ulong> Vars;
 
         /// <summary>Known constants of integer and enum locals and parameters (absent = unknown).</summary>
-        public Dictionary<ISymbol, ConstValue> Constants { get; }
+        public LazyMap<ISymbol, ConstValue> Constants;
 
         /// <summary>Values of the CFG's flow captures (they may span blocks).</summary>
-        public Dictionary<CaptureId, AbstractValue> Captures { get; }
+        public LazyMap<CaptureId, AbstractValue> Captures;
 
-        public FlowFacts Clone() => new FlowFacts(
-            (Fact[])Facts.Clone(),
-            new Dictionary<PathKey, ulong>(Vars),
-            new Dictionary<ISymbol, ConstValue>(Constants, SymbolEqualityComparer.Default),
-            new Dictionary<CaptureId, AbstractValue>(Captures),
-            new Dictionary<string, HeldLock>(Locks),
-            new Dictionary<string, SyntaxNode>(Released),
-            new Dictionary<ISymbol, LockAlias>(Aliases, SymbolEqualityComparer.Default));
+        /// <summary>Locks taken in this body (receiver and argument acquisitions) and held here, by identity.</summary>
+        public LazyMap<string, HeldLock> Locks;
+
+        /// <summary>Locks this body released on every path reaching here, with where: a second release is unbalanced.</summary>
+        public LazyMap<string, SyntaxNode> Released;
+
+        /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
+        public LazyMap<ISymbol, LockAlias> Aliases;
+
+        public FlowFacts(int sites)
+        {
+            Facts = new Fact[sites];
+            Vars = new LazyMap<PathKey, ulong>(null);
+            Constants = new LazyMap<ISymbol, ConstValue>(SymbolEqualityComparer.Default);
+            Captures = new LazyMap<CaptureId, AbstractValue>(null);
+            Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
+            Released = new LazyMap<string, SyntaxNode>(StringComparer.Ordinal);
+            Aliases = new LazyMap<ISymbol, LockAlias>(SymbolEqualityComparer.Default);
+        }
+
+        private FlowFacts(FlowFacts from)
+        {
+            Facts = (Fact[])from.Facts.Clone();
+            Vars = from.Vars.Clone();
+            Constants = from.Constants.Clone();
+            Captures = from.Captures.Clone();
+            Locks = from.Locks.Clone();
+            Released = from.Released.Clone();
+            Aliases = from.Aliases.Clone();
+        }
+
+        public FlowFacts Clone() => new FlowFacts(this);
 
         /// <summary>Makes <paramref name="to"/> equal to this.</summary>
         public void CopyTo(FlowFacts to)
         {
             Array.Copy(Facts, to.Facts, to.Facts.Length);
-            Replace(to.Vars, Vars);
-            Replace(to.Constants, Constants);
-            Replace(to.Captures, Captures);
-            Replace(to.Locks, Locks);
-            Replace(to.Released, Released);
-            Replace(to.Aliases, Aliases);
-        }
-
-        private static void Replace<TKey, TValue>(Dictionary<TKey, TValue> target, Dictionary<TKey, TValue> source)
-            where TKey : notnull
-        {
-            target.Clear();
-            foreach (var pair in source)
-            {
-                target[pair.Key] = pair.Value;
-            }
+            to.Vars = Vars.Clone();
+            to.Constants = Constants.Clone();
+            to.Captures = Captures.Clone();
+            to.Locks = Locks.Clone();
+            to.Released = Released.Clone();
+            to.Aliases = Aliases.Clone();
         }
 
         /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
@@ -285,10 +272,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 Facts[i] = joined;
             }
 
-            foreach (var pair in other.Vars)
+            foreach (var pair in other.Vars.Pairs)
             {
-                Vars.TryGetValue(pair.Key, out ulong mine);
-                if ((mine | pair.Value) != mine || !Vars.ContainsKey(pair.Key))
+                bool present = Vars.TryGetValue(pair.Key, out ulong mine);
+                if (!present || (mine | pair.Value) != mine)
                 {
                     Vars[pair.Key] = mine | pair.Value;
                     changed = true;
@@ -297,7 +284,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             changed |= JoinConstants(other);
             changed |= JoinLocks(other);
-            foreach (var pair in other.Captures)
+            foreach (var pair in other.Captures.Pairs)
             {
                 if (!Captures.TryGetValue(pair.Key, out var mine))
                 {
@@ -321,9 +308,9 @@ namespace KernelDiscipline.Analyzers.Engine
         private bool JoinLocks(FlowFacts other)
         {
             bool changed = false;
-            foreach (var key in new List<string>(Locks.Keys))
+            foreach (var key in Locks.KeyList())
             {
-                var mine = Locks[key];
+                Locks.TryGetValue(key, out var mine);
                 bool may = !other.Locks.TryGetValue(key, out var theirs) || theirs.May;
                 if (may && !mine.May)
                 {
@@ -332,7 +319,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            foreach (var pair in other.Locks)
+            foreach (var pair in other.Locks.Pairs)
             {
                 if (!Locks.ContainsKey(pair.Key))
                 {
@@ -341,7 +328,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            foreach (var key in new List<string>(Released.Keys))
+            foreach (var key in Released.KeyList())
             {
                 if (!other.Released.ContainsKey(key))
                 {
@@ -350,9 +337,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            foreach (var symbol in new List<ISymbol>(Aliases.Keys))
+            foreach (var symbol in Aliases.KeyList())
             {
-                if (!other.Aliases.TryGetValue(symbol, out var theirs) || !theirs.Equals(Aliases[symbol]))
+                Aliases.TryGetValue(symbol, out var mine);
+                if (!other.Aliases.TryGetValue(symbol, out var theirs) || !theirs.Equals(mine))
                 {
                     Aliases.Remove(symbol);
                     changed = true;
@@ -364,30 +352,24 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private bool JoinConstants(FlowFacts other)
         {
-            List<ISymbol>? unknown = null;
-            List<KeyValuePair<ISymbol, ConstValue>>? weakened = null;
-            foreach (var pair in Constants)
+            bool changed = false;
+            foreach (var symbol in Constants.KeyList())
             {
-                if (!other.Constants.TryGetValue(pair.Key, out var theirs))
-                {
-                    (unknown ??= new List<ISymbol>()).Add(pair.Key);
-                    continue;
-                }
-
-                var joined = pair.Value.Join(theirs);
+                Constants.TryGetValue(symbol, out var mine);
+                var joined = other.Constants.TryGetValue(symbol, out var theirs) ? mine.Join(theirs) : ConstValue.Unknown;
                 if (!joined.IsKnown)
                 {
-                    (unknown ??= new List<ISymbol>()).Add(pair.Key);
+                    Constants.Remove(symbol);
+                    changed = true;
                 }
-                else if (!joined.Equals(pair.Value))
+                else if (!joined.Equals(mine))
                 {
-                    (weakened ??= new List<KeyValuePair<ISymbol, ConstValue>>()).Add(new KeyValuePair<ISymbol, ConstValue>(pair.Key, joined));
+                    Constants[symbol] = joined;
+                    changed = true;
                 }
             }
 
-            unknown?.ForEach(symbol => Constants.Remove(symbol));
-            weakened?.ForEach(pair => Constants[pair.Key] = pair.Value);
-            return unknown != null || weakened != null;
+            return changed;
         }
     }
 

@@ -27,6 +27,16 @@ namespace KernelDiscipline.Runtime
         [ThreadStatic]
         private static List<HeldLock>? heldLocks;
 
+        /// <summary>The chain this thread validated last: a hot loop re-takes the same chain without a shared lookup.</summary>
+        [ThreadStatic]
+        private static ulong lastValidatedChain;
+
+        /// <summary>Bumped by <see cref="Reset"/>, so that no thread trusts a chain validated against a forgotten graph.</summary>
+        private static volatile int epoch = 1;
+
+        [ThreadStatic]
+        private static int lastEpoch;
+
         /// <summary>True when validation is on.</summary>
         public static bool Enabled => enabled;
 
@@ -54,6 +64,7 @@ namespace KernelDiscipline.Runtime
             }
 
             heldLocks?.Clear();
+            epoch++;
         }
 
         /// <summary>How many locks the calling thread holds, as lockdep has seen them.</summary>
@@ -100,30 +111,35 @@ namespace KernelDiscipline.Runtime
         /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
         internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
-            var held = heldLocks ??= new List<HeldLock>();
+            // The warm path: nothing held, or a recursive pseudo-lock, or the chain this thread validated last.
+            var held = heldLocks;
+            if (held is null || held.Count == 0 || lockInstance.IsRecursive)
+            {
+                return;
+            }
+
+            int same = FindHeld(held, lockInstance);
+            if (same >= 0)
+            {
+                var again = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
+                Report(LockdepReportKind.RecursiveLocking, again, held[same].Site, Array.Empty<LockSite>(), held);
+                return;
+            }
+
+            ulong chain = ChainHash(held, lockInstance.Class, subclass);
+            if ((chain == lastValidatedChain && lastEpoch == epoch) || ValidatedChains.ContainsKey(chain))
+            {
+                lastValidatedChain = chain;
+                lastEpoch = epoch;
+                return;
+            }
+
             var site = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
-
-            int same = FindHeld(lockInstance);
-            if (same >= 0 && !lockInstance.IsRecursive)
-            {
-                Report(LockdepReportKind.RecursiveLocking, site, held[same].Site, Array.Empty<LockSite>(), held);
-                return;
-            }
-
-            if (lockInstance.IsRecursive || held.Count == 0)
-            {
-                return;
-            }
-
-            ulong chain = ChainHash(held, site);
-            if (ValidatedChains.ContainsKey(chain))
-            {
-                return;
-            }
-
             if (ValidateChain(held, site))
             {
                 ValidatedChains.TryAdd(chain, true);
+                lastValidatedChain = chain;
+                lastEpoch = epoch;
             }
         }
 
@@ -138,7 +154,7 @@ namespace KernelDiscipline.Runtime
         internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
         {
             var held = heldLocks ??= new List<HeldLock>();
-            int index = FindHeld(lockInstance);
+            int index = FindHeld(held, lockInstance);
             if (index >= 0)
             {
                 held.RemoveAt(index);
@@ -290,11 +306,11 @@ namespace KernelDiscipline.Runtime
         private static int FindHeld(KernelLock lockInstance)
         {
             var held = heldLocks;
-            if (held is null)
-            {
-                return -1;
-            }
+            return held is null ? -1 : FindHeld(held, lockInstance);
+        }
 
+        private static int FindHeld(List<HeldLock> held, KernelLock lockInstance)
+        {
             for (int i = held.Count - 1; i >= 0; i--)
             {
                 if (ReferenceEquals(held[i].Lock, lockInstance))
@@ -308,16 +324,17 @@ namespace KernelDiscipline.Runtime
 
         private static int KeyOf(LockClass lockClass, int subclass) => (lockClass.Id * MaxSubclasses) + subclass;
 
-        private static ulong ChainHash(List<HeldLock> held, LockSite next)
+        private static ulong ChainHash(List<HeldLock> held, LockClass next, int subclass)
         {
             // FNV-1a over the class keys: a chain is the sequence of classes, not instances (as in lockdep).
             ulong hash = 14695981039346656037UL;
-            foreach (var entry in held)
+            for (int i = 0; i < held.Count; i++)
             {
-                hash = (hash ^ (ulong)KeyOf(entry.Site.Class, entry.Site.Subclass)) * 1099511628211UL;
+                var site = held[i].Site;
+                hash = (hash ^ (ulong)KeyOf(site.Class, site.Subclass)) * 1099511628211UL;
             }
 
-            return (hash ^ (ulong)KeyOf(next.Class, next.Subclass)) * 1099511628211UL;
+            return (hash ^ (ulong)KeyOf(next, subclass)) * 1099511628211UL;
         }
 
         private static bool IsSetInEnvironment()

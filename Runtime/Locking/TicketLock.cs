@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace KernelDiscipline.Runtime
@@ -10,9 +11,9 @@ namespace KernelDiscipline.Runtime
     /// </summary>
     public sealed class TicketLock : KernelLock
     {
-        private int nextTicket;
-        private int nowServing;
-        private int ownerThread;
+        // The ticket words live on a cache line of their own, so that the PTLs of neighbouring tables (allocated
+        // next to each other) do not share a line between CPUs: split locks only scale if their lines are split too.
+        private Words words;
 
         /// <summary>Creates a spinning lock of <paramref name="lockClass"/> (which must be a spinning class).</summary>
         public TicketLock(LockClass lockClass)
@@ -25,13 +26,13 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>True when some thread holds the lock.</summary>
-        public bool IsLocked => Volatile.Read(ref ownerThread) != 0;
+        public bool IsLocked => Volatile.Read(ref words.OwnerThread) != 0;
 
         /// <summary>True when the calling thread holds the lock.</summary>
-        public bool IsHeldByCurrentThread => Volatile.Read(ref ownerThread) == Environment.CurrentManagedThreadId;
+        public bool IsHeldByCurrentThread => Volatile.Read(ref words.OwnerThread) == Environment.CurrentManagedThreadId;
 
         /// <summary>True when a thread is spinning for the lock (tests use this to order a race deterministically).</summary>
-        internal bool HasWaiters => Volatile.Read(ref nextTicket) - Volatile.Read(ref nowServing) > 1;
+        internal bool HasWaiters => Volatile.Read(ref words.NextTicket) - Volatile.Read(ref words.NowServing) > 1;
 
         /// <summary>Takes the lock, spinning until it is free (<c>spin_lock</c>).</summary>
         [Acquires]
@@ -57,13 +58,13 @@ namespace KernelDiscipline.Runtime
         public bool TryLock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             int me = Environment.CurrentManagedThreadId;
-            int ticket = Volatile.Read(ref nowServing);
-            if (Volatile.Read(ref nextTicket) != ticket || Interlocked.CompareExchange(ref nextTicket, ticket + 1, ticket) != ticket)
+            int ticket = Volatile.Read(ref words.NowServing);
+            if (Volatile.Read(ref words.NextTicket) != ticket || Interlocked.CompareExchange(ref words.NextTicket, ticket + 1, ticket) != ticket)
             {
                 return false;
             }
 
-            Volatile.Write(ref ownerThread, me);
+            Volatile.Write(ref words.OwnerThread, me);
             if (Lockdep.Enabled)
             {
                 Lockdep.Acquired(this, 0, shared: false, trylock: true, file, line);
@@ -78,7 +79,7 @@ namespace KernelDiscipline.Runtime
         public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             int me = Environment.CurrentManagedThreadId;
-            int owner = Volatile.Read(ref ownerThread);
+            int owner = Volatile.Read(ref words.OwnerThread);
             if (Lockdep.Enabled)
             {
                 Lockdep.Released(this, shared: false, file, line);
@@ -91,8 +92,21 @@ namespace KernelDiscipline.Runtime
                     : $"Unlock of {this} held by thread {owner}, not by the calling thread {me}.");
             }
 
-            Volatile.Write(ref ownerThread, 0);
-            Volatile.Write(ref nowServing, nowServing + 1);
+            Volatile.Write(ref words.OwnerThread, 0);
+            Volatile.Write(ref words.NowServing, words.NowServing + 1);
+        }
+
+        [StructLayout(LayoutKind.Explicit, Size = 128)]
+        private struct Words
+        {
+            [FieldOffset(64)]
+            public int NextTicket;
+
+            [FieldOffset(68)]
+            public int NowServing;
+
+            [FieldOffset(72)]
+            public int OwnerThread;
         }
 
         private void LockCore(int subclass, string file, int line)
@@ -103,20 +117,20 @@ namespace KernelDiscipline.Runtime
                 Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
             }
 
-            if (Volatile.Read(ref ownerThread) == me)
+            if (Volatile.Read(ref words.OwnerThread) == me)
             {
                 // A second spin_lock of a held spinlock spins forever in the kernel; say so instead.
                 throw new LockStateException($"Recursive lock of {this}: the calling thread already holds it and would spin forever.");
             }
 
-            int ticket = Interlocked.Increment(ref nextTicket) - 1;
+            int ticket = Interlocked.Increment(ref words.NextTicket) - 1;
             var spinner = new SpinWait();
-            while (Volatile.Read(ref nowServing) != ticket)
+            while (Volatile.Read(ref words.NowServing) != ticket)
             {
                 spinner.SpinOnce();
             }
 
-            Volatile.Write(ref ownerThread, me);
+            Volatile.Write(ref words.OwnerThread, me);
             if (Lockdep.Enabled)
             {
                 Lockdep.Acquired(this, subclass, shared: false, trylock: false, file, line);

@@ -57,12 +57,40 @@ internal sealed class AnalyzerCost
     /// <summary>Compiler diagnostics only (binding and flow analysis: what a build does short of emitting).</summary>
     public Measurement CompileOnly(SyntaxTree[] trees) => Measure(trees, ImmutableArray<DiagnosticAnalyzer>.Empty);
 
-    public Measurement Measure(SyntaxTree[] trees, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    public Measurement Measure(SyntaxTree[] trees, ImmutableArray<DiagnosticAnalyzer> analyzers) => Compare(trees, analyzers)[0];
+
+    /// <summary>
+    /// Measures several configurations side by side: each iteration runs every configuration once, in an order
+    /// that rotates from one iteration to the next, so drift (GC state, frequency, other load) hits all alike.
+    /// An empty array means compiler diagnostics only.
+    /// </summary>
+    public Measurement[] Compare(SyntaxTree[] trees, params ImmutableArray<DiagnosticAnalyzer>[] configurations)
     {
-        var wall = new List<double>();
-        var analyzer = new List<double>();
-        var allocated = new List<double>();
+        var samples = configurations.Select(_ => (Wall: new List<double>(), Analyzer: new List<double>(), Allocated: new List<double>())).ToArray();
         for (int i = 0; i < warmup + iterations; i++)
+        {
+            for (int k = 0; k < configurations.Length; k++)
+            {
+                int c = (k + i) % configurations.Length;
+                var (wall, analyzer, allocated) = Once(trees, configurations[c], i);
+                if (i >= warmup)
+                {
+                    samples[c].Wall.Add(wall);
+                    samples[c].Analyzer.Add(analyzer);
+                    samples[c].Allocated.Add(allocated);
+                }
+            }
+        }
+
+        return samples.Select(sample =>
+        {
+            double median = Median(sample.Wall);
+            return new Measurement(median, Median(sample.Wall.Select(w => Math.Abs(w - median)).ToList()), Median(sample.Analyzer), Median(sample.Allocated));
+        }).ToArray();
+    }
+
+    private static (double Wall, double Analyzer, double AllocatedMb) Once(SyntaxTree[] trees, ImmutableArray<DiagnosticAnalyzer> analyzers, int i)
+    {
         {
             var compilation = CSharpCompilation.Create("Bench" + i, trees, References, Options);
             GC.Collect();
@@ -92,16 +120,8 @@ internal sealed class AnalyzerCost
 
             clock.Stop();
             long after = GC.GetTotalAllocatedBytes(precise: true);
-            if (i >= warmup)
-            {
-                wall.Add(clock.Elapsed.TotalMilliseconds);
-                analyzer.Add(attributed);
-                allocated.Add((after - before) / 1048576.0);
-            }
+            return (clock.Elapsed.TotalMilliseconds, attributed, (after - before) / 1048576.0);
         }
-
-        double median = Median(wall);
-        return new Measurement(median, Median(wall.Select(w => Math.Abs(w - median)).ToList()), Median(analyzer), Median(allocated));
     }
 
     public static double Median(List<double> values)

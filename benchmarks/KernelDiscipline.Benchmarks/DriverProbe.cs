@@ -13,6 +13,22 @@ internal static class DriverProbe
 
     public static void Run(AnalyzerCost cost, int methods)
     {
+        var tracked = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.3));
+        var graphsOnly = new Probe(c => c.RegisterCodeBlockStartAction<SyntaxKind>(b =>
+        {
+            bool any = false;
+            b.RegisterSyntaxNodeAction(n => any |= n.Node.ToString().Contains("MapLock") || n.Node.ToString().Contains("Map(") || n.Node.ToString().Contains("MmapLock"), SyntaxKind.InvocationExpression);
+            b.RegisterCodeBlockEndAction(e =>
+            {
+                if (any && e.SemanticModel.GetOperation(e.CodeBlock) is Microsoft.CodeAnalysis.Operations.IMethodBodyOperation body)
+                {
+                    Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(body);
+                }
+            });
+        }));
+        Console.WriteLine($"30%: operations + CFG only, analyzer ms: {cost.Measure(tracked, ImmutableArray.Create<DiagnosticAnalyzer>(graphsOnly)).AnalyzerMs:F0}");
+        Console.WriteLine($"30%: KD, analyzer ms: {cost.Measure(tracked, AnalyzerCost.Kd).AnalyzerMs:F0}");
+        Console.WriteLine($"30%: CA2000+CA1508, analyzer ms: {cost.Measure(tracked, AnalyzerCost.NetDataflow).AnalyzerMs:F0}");
         var trees = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.0));
         Console.WriteLine($"compile only: {cost.CompileOnly(trees).MedianMs:F0} ms");
         foreach (var (name, analyzer) in new (string, DiagnosticAnalyzer)[]

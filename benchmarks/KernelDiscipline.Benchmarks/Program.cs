@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -66,7 +67,7 @@ int Option(string name, int fallback)
 static void AnalyzerSection(Report report, int methods, bool quick)
 {
     var cost = new AnalyzerCost(warmup: quick ? 1 : 2, iterations: quick ? 3 : 7);
-    report.Line($"## Analyzer cost ({methods} generated methods, fresh compilation per iteration, non-concurrent, median)\n");
+    report.Line($"## Analyzer cost ({methods} generated methods, fresh compilation per iteration, non-concurrent, configurations interleaved, median)\n");
     report.Line("Columns: compiler diagnostics alone; with an analyzer that registers nothing (the driver then skips semantic");
     report.Line("analysis); with the empty analyzer (KD's registrations, no work: what any semantic analyzer costs the driver);");
     report.Line("with KD; with CA2000+CA1508. Analyzer ms is the analyzer's own time from AnalyzerTelemetryInfo.\n");
@@ -83,13 +84,11 @@ static void AnalyzerSection(Report report, int methods, bool quick)
     foreach (double density in new[] { 0.0, 0.3, 1.0 })
     {
         var trees = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, density));
-        var compile = cost.CompileOnly(trees);
-        var nothing = cost.Measure(trees, AnalyzerCost.Nothing);
-        var empty = cost.Measure(trees, AnalyzerCost.Empty);
         EngineCounters.Reset();
-        var kd = cost.Measure(trees, AnalyzerCost.Kd);
+        var side = cost.Compare(trees, ImmutableArray<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>.Empty,
+            AnalyzerCost.Nothing, AnalyzerCost.Empty, AnalyzerCost.Kd, AnalyzerCost.NetDataflow);
+        var (compile, nothing, empty, kd, ca) = (side[0], side[1], side[2], side[3], side[4]);
         double graphs = EngineCounters.BodiesAnalysed == 0 ? 0 : (double)EngineCounters.GraphsBuilt / EngineCounters.BodiesAnalysed;
-        var ca = cost.Measure(trees, AnalyzerCost.NetDataflow);
         rows[density] = (compile, empty, kd, ca, graphs);
         report.Line($"| {density:P0} | {compile.MedianMs:F0} ±{compile.SpreadMs:F0} | {nothing.MedianMs:F0} ±{nothing.SpreadMs:F0} | {empty.MedianMs:F0} ±{empty.SpreadMs:F0} | {kd.MedianMs:F0} ±{kd.SpreadMs:F0} | {ca.MedianMs:F0} ±{ca.SpreadMs:F0} | {kd.AnalyzerMs:F1} | {ca.AnalyzerMs:F1} | {kd.AllocatedMb:F1} ({empty.AllocatedMb:F1}) | {(EngineCounters.BodiesAnalysed == 0 ? "none built" : graphs.ToString("F2"))} |");
     }
