@@ -133,7 +133,8 @@ namespace KernelDiscipline.Analyzers.Engine
                 for (int i = 0; i < arguments.Length; i++)
                 {
                     var argument = invocation.Arguments[i];
-                    if (argument.Parameter is { RefKind: RefKind.Out } parameter && PathOf(argument.Value) is { Member: null } target &&
+                    var written = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+                    if (argument.Parameter is { RefKind: RefKind.Out } parameter && PathOf(written) is { Member: null } target &&
                         engine.known.LockClassOf(parameter) is { } outClass)
                     {
                         Facts.Aliases[target.Root] = new LockAlias(null, outClass);
