@@ -67,7 +67,8 @@ namespace KernelDiscipline.Analyzers
                         }
 
                         if (node.SemanticModel.GetSymbolInfo(node.Node, node.CancellationToken).Symbol is IMethodSymbol method &&
-                            known.Annotation(method).IsTracked)
+                            (known.Annotation(method).IsTracked ||
+                             known.IsOptedInLockCall(method, (InvocationExpressionSyntax)node.Node, node.SemanticModel, node.CancellationToken)))
                         {
                             var function = ContainingFunction(node.Node, block.CodeBlock);
                             lock (tracked)
@@ -76,6 +77,20 @@ namespace KernelDiscipline.Analyzers
                             }
                         }
                     }, SyntaxKind.InvocationExpression);
+                    block.RegisterSyntaxNodeAction(node =>
+                    {
+                        // A lock statement on an object that opts in with [LockClass] is a lock of that class.
+                        var expression = ((LockStatementSyntax)node.Node).Expression;
+                        var symbol = node.SemanticModel.GetSymbolInfo(expression, node.CancellationToken).Symbol;
+                        if (known.LockClassOf(symbol) != null || known.LockClassOf(node.SemanticModel.GetTypeInfo(expression, node.CancellationToken).Type) != null)
+                        {
+                            var function = ContainingFunction(node.Node, block.CodeBlock);
+                            lock (tracked)
+                            {
+                                tracked.Add(function);
+                            }
+                        }
+                    }, SyntaxKind.LockStatement);
                     block.RegisterCodeBlockEndAction(end =>
                     {
                         if (tracked.Count > 0)

@@ -107,6 +107,12 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The value of a call that is not an acquisition site: a try-lock's result, or a lock it returns.</summary>
             private AbstractValue ResultOf(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
             {
+                if (engine.known.ThreadingLock != null && invocation.TargetMethod.Name == "EnterScope" &&
+                    SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, engine.known.ThreadingLock))
+                {
+                    return new AbstractValue(0, ConstValue.Unknown, receiver.LockKey, receiver.LockClass); // the scope stands for the lock
+                }
+
                 if (annotation.TryAcquiresReceiver && receiver.LockKey != null)
                 {
                     string? lockClass = annotation.AcquiredClass ?? receiver.LockClass;
@@ -147,6 +153,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     NoteSleep();
                 }
 
+                if (!annotation.IsTracked)
+                {
+                    LockStatementEffects(invocation, receiver, arguments);
+                }
+
                 if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.cancellation) is { IsEmpty: false } summary)
                 {
                     ApplySummary(invocation, summary, receiver);
@@ -182,6 +193,56 @@ namespace KernelDiscipline.Analyzers.Engine
                             Release(argument.LockKey, invocation.Syntax);
                         }
                     }
+                }
+            }
+
+            /// <summary>
+            /// <c>lock</c> statements on objects that opt in with [LockClass]: Monitor.Enter/Exit on an object, and
+            /// System.Threading.Lock's Enter/Exit and EnterScope/Scope.Dispose. Others are not lock classes here.
+            /// </summary>
+            private void LockStatementEffects(IInvocationOperation invocation, AbstractValue receiver, AbstractValue[] arguments)
+            {
+                var method = invocation.TargetMethod;
+                var known = engine.known;
+                if (known.Monitor != null && SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Monitor) && arguments.Length > 0)
+                {
+                    var target = arguments[0];
+                    if (target.LockClass is null || target.LockKey is null)
+                    {
+                        return;
+                    }
+
+                    if (method.Name == nameof(System.Threading.Monitor.Enter))
+                    {
+                        Acquire(target, null, nested: false, invocation.Syntax);
+                        if (arguments.Length > 1 && PathOf(invocation.Arguments[1].Value) is { Member: null } flag)
+                        {
+                            Facts.TakenFlags[flag.Root] = target.LockKey;
+                        }
+                    }
+                    else if (method.Name == nameof(System.Threading.Monitor.Exit))
+                    {
+                        Release(target.LockKey, invocation.Syntax);
+                    }
+
+                    return;
+                }
+
+                var type = method.ContainingType?.OriginalDefinition;
+                if (known.ThreadingLock != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLock) && receiver.LockClass != null && receiver.LockKey != null)
+                {
+                    if (method.Name is "Enter" or "EnterScope")
+                    {
+                        Acquire(receiver, null, nested: false, invocation.Syntax);
+                    }
+                    else if (method.Name == "Exit")
+                    {
+                        Release(receiver.LockKey, invocation.Syntax);
+                    }
+                }
+                else if (known.ThreadingLockScope != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLockScope) && receiver.LockKey != null)
+                {
+                    Release(receiver.LockKey, invocation.Syntax); // Scope.Dispose ends the lock statement
                 }
             }
 

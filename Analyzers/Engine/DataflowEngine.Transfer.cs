@@ -202,6 +202,16 @@ namespace KernelDiscipline.Analyzers.Engine
                     return Refine(negation.Operand, !truth, facts, ref key);
                 }
 
+                if (unwrapped is ILocalReferenceOperation flag && facts.TakenFlags.TryGetValue(flag.Local, out var takenKey))
+                {
+                    if (!truth)
+                    {
+                        facts.Locks.Remove(takenKey); // the lock statement's finally: not taken, nothing to release
+                    }
+
+                    return true;
+                }
+
                 if (Value(unwrapped).TryLock is { } tryLock)
                 {
                     if (truth == tryLock.Success)

@@ -225,6 +225,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
         public LazyMap<ISymbol, LockAlias> Aliases;
 
+        /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>): the lock's key.</summary>
+        public LazyMap<ISymbol, string> TakenFlags;
+
         public FlowFacts(int sites)
         {
             Facts = new Fact[sites];
@@ -234,6 +237,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
             Released = new LazyMap<string, SyntaxNode>(StringComparer.Ordinal);
             Aliases = new LazyMap<ISymbol, LockAlias>(SymbolEqualityComparer.Default);
+            TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
         }
 
         private FlowFacts(FlowFacts from)
@@ -245,6 +249,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Locks = from.Locks.Clone();
             Released = from.Released.Clone();
             Aliases = from.Aliases.Clone();
+            TakenFlags = from.TakenFlags.Clone();
         }
 
         public FlowFacts Clone() => new FlowFacts(this);
@@ -259,6 +264,7 @@ namespace KernelDiscipline.Analyzers.Engine
             to.Locks = Locks.Clone();
             to.Released = Released.Clone();
             to.Aliases = Aliases.Clone();
+            to.TakenFlags = TakenFlags.Clone();
         }
 
         /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
@@ -333,6 +339,16 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (!other.Released.ContainsKey(key))
                 {
                     Released.Remove(key);
+                    changed = true;
+                }
+            }
+
+            foreach (var symbol in TakenFlags.KeyList())
+            {
+                TakenFlags.TryGetValue(symbol, out var mine);
+                if (!other.TakenFlags.TryGetValue(symbol, out var theirs) || theirs != mine)
+                {
+                    TakenFlags.Remove(symbol);
                     changed = true;
                 }
             }

@@ -103,6 +103,9 @@ namespace KernelDiscipline.Analyzers.Engine
             DoesNotReturnIf = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnIfAttribute");
             EagainValue = ReadConstant(Errno, "EAGAIN") ?? 11;
             LockClassAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassAttribute");
+            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+            ThreadingLockScope = ThreadingLock?.GetTypeMembers("Scope").FirstOrDefault();
             LockClasses = ReadDeclarations(compilation, compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassDeclarationAttribute"));
         }
 
@@ -138,6 +141,18 @@ namespace KernelDiscipline.Analyzers.Engine
             return result.ToImmutable();
         }
 
+        /// <summary>A Monitor or System.Threading.Lock call on an object whose member or type carries [LockClass].</summary>
+        public bool IsOptedInLockCall(IMethodSymbol method, Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call, SemanticModel model, System.Threading.CancellationToken cancellation)
+        {
+            var type = method.ContainingType?.OriginalDefinition;
+            Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? target =
+                SymbolEqualityComparer.Default.Equals(type, Monitor) && call.ArgumentList.Arguments.Count > 0 ? call.ArgumentList.Arguments[0].Expression
+                : SymbolEqualityComparer.Default.Equals(type, ThreadingLock) && call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access ? access.Expression
+                : null;
+            return target != null &&
+                (LockClassOf(model.GetSymbolInfo(target, cancellation).Symbol) != null || LockClassOf(model.GetTypeInfo(target, cancellation).Type) != null);
+        }
+
         /// <summary>The [LockClass] named on a field, property, parameter, local's type, or on a type itself.</summary>
         public string? LockClassOf(ISymbol? symbol)
         {
@@ -169,6 +184,14 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? MightSleep { get; }
 
         public INamedTypeSymbol? LockClassAttribute { get; }
+
+        /// <summary>System.Threading.Monitor: what a <c>lock</c> statement on an object compiles to.</summary>
+        public INamedTypeSymbol? Monitor { get; }
+
+        /// <summary>System.Threading.Lock (.NET 9+) and its Scope, what <c>lock</c> on a Lock compiles to.</summary>
+        public INamedTypeSymbol? ThreadingLock { get; }
+
+        public INamedTypeSymbol? ThreadingLockScope { get; }
 
         /// <summary>Every declared lock class (Runtime and consumer), by name: its kind and rank.</summary>
         public ImmutableDictionary<string, LockClassInfo> LockClasses { get; }
@@ -221,6 +244,9 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 AddDeclaredAnnotatedNames(tree.GetRoot(cancellation), names);
             }
+
+            // Monitor and System.Threading.Lock calls on objects that opt in with [LockClass].
+            names.UnionWith(new[] { "Enter", "TryEnter", "EnterScope", "Exit" });
 
             return names.ToImmutable();
         }

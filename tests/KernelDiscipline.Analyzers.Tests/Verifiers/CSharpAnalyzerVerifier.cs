@@ -20,10 +20,15 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
             VerifyAnalyzerAsync(source, null, expected);
 
         /// <summary>Checks that exactly the marked and listed diagnostics are reported, and that the source compiles.</summary>
-        public static async Task VerifyAnalyzerAsync(string source, IReadOnlyDictionary<string, string>? options, params DiagnosticResult[] expected)
+        public static Task VerifyAnalyzerAsync(string source, IReadOnlyDictionary<string, string>? options, params DiagnosticResult[] expected) =>
+            VerifyAnalyzerAsync(source, options, null, expected);
+
+        /// <summary>As above, compiled against <paramref name="references"/> (default: .NET 8 reference assemblies and the Runtime).</summary>
+        public static async Task VerifyAnalyzerAsync(string source, IReadOnlyDictionary<string, string>? options,
+            IReadOnlyList<MetadataReference>? references, params DiagnosticResult[] expected)
         {
             var markup = Markup.Parse(source);
-            var compilation = TestProject.Compile(markup.Source);
+            var compilation = TestProject.Compile(markup.Source, references);
             AssertCompiles(compilation, "test source");
             var analyzer = new TAnalyzer();
             var exceptions = new List<string>();

@@ -27,7 +27,15 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
                 .Append(MetadataReference.CreateFromFile(typeof(Pmd).Assembly.Location))
                 .ToList();
 
-        public static CSharpCompilation Compile(string source, string? editorConfig = null) =>
+        /// <summary>The framework this test runs on (.NET 10): for APIs the .NET 8 reference set lacks, such as System.Threading.Lock.</summary>
+        public static IReadOnlyList<MetadataReference> RunningFrameworkReferences { get; } =
+            ((string)System.AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
+                .Where(path => System.IO.Path.GetFileName(path).StartsWith("System.", System.StringComparison.Ordinal) || System.IO.Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+                .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+                .Append(MetadataReference.CreateFromFile(typeof(Pmd).Assembly.Location))
+                .ToList();
+
+        public static CSharpCompilation Compile(string source, IReadOnlyList<MetadataReference>? references = null) =>
             CSharpCompilation.Create(
                 "Test",
                 new[]
@@ -35,7 +43,7 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
                     CSharpSyntaxTree.ParseText(source, ParseOptions, path: "/0/Test0.cs"),
                     CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "/0/Usings.cs"),
                 },
-                References,
+                references ?? References,
                 CompilationOptions);
 
         public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, DiagnosticAnalyzer analyzer,

@@ -1,0 +1,107 @@
+using System.Threading.Tasks;
+using KernelDiscipline.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
+
+namespace KernelDiscipline.Analyzers.Tests.Rules
+{
+    /// <summary><c>lock</c> statements of consumer classes that opt in with [LockClass] take part in the order.</summary>
+    public class LockStatementTests
+    {
+        [Fact]
+        public Task LockOnAnOptedInObjectIsALockOfItsClass() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("cache_lock", LockKind.Sleeping, 150)] // between i_rwsem and mmap_lock
+
+            sealed class Cache
+            {
+                [LockClass("cache_lock")]
+                private readonly object gate = new object();
+                private readonly object plain = new object();
+
+                public void InOrder(MmStruct mm)
+                {
+                    lock (gate)
+                    {
+                        mm.MmapLock.DownRead();
+                        mm.MmapLock.UpRead();
+                    }
+                }
+
+                public void OutOfOrder(MmStruct mm)
+                {
+                    mm.MmapLock.DownRead();
+                    lock ({|KD201:gate|})
+                    {
+                    }
+                    mm.MmapLock.UpRead();
+                }
+
+                public void UnderASpinlock(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    lock ({|KD203:gate|})
+                    {
+                    }
+                    ptl.Unlock();
+                }
+
+                public int EarlyReturnInsideIsBalanced(MmStruct mm, ulong addr)
+                {
+                    lock (gate)
+                    {
+                        mm.MmapLock.DownRead();
+                        var vma = mm.FindVma(addr);
+                        mm.MmapLock.UpRead();
+                        if (vma is null)
+                            return -Errno.EFAULT;
+                        return 0;
+                    }
+                }
+
+                public void NotOptedIn(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    lock (plain)
+                    {
+                    }
+                    ptl.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SystemThreadingLockCallsOptInToo() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("table_lock", LockKind.Sleeping, 150)]
+
+            sealed class Table
+            {
+                [LockClass("table_lock")]
+                private readonly System.Threading.Lock gate = new System.Threading.Lock();
+
+                public void InOrder(MmStruct mm)
+                {
+                    gate.Enter();
+                    mm.MmapLock.DownRead();
+                    mm.MmapLock.UpRead();
+                    gate.Exit();
+                }
+
+                public void UnderASpinlock(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    {|KD203:gate.Enter()|};
+                    gate.Exit();
+                    ptl.Unlock();
+                }
+
+                public void Forgot(MmStruct mm, bool fail)
+                {
+                    {|KD204:gate.Enter()|};
+                    if (fail)
+                        return;
+                    gate.Exit();
+                }
+            }
+            """, null, TestProject.RunningFrameworkReferences);
+    }
+}
