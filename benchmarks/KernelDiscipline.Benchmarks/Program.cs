@@ -172,6 +172,8 @@ static void RuntimeSection(Report report, bool quick)
     var (one, two) = SplitPtlScaling.Measure(TimeSpan.FromSeconds(quick ? 0.5 : 2));
     report.Line($"\nSplit PTLs: one thread {one / 1e6:F2} M MapLock+Unlock/s on one PMD; two threads on two PMDs {two / 1e6:F2} M/s.\n");
     report.Target("two threads on different PMDs ÷ one thread (throughput)", $"{two / one:F2}×", two / one >= 1.8);
+    double ceiling = SplitPtlScaling.IndependentWorkScaling(TimeSpan.FromSeconds(quick ? 0.5 : 2));
+    report.Line($"\nFor scale: two threads of independent arithmetic run {ceiling:F2}× one thread on this machine, the most any two-thread figure can show here.\n");
 
     double Get(string name, bool lockdep) => mean.TryGetValue((name, lockdep), out double value) ? value : double.NaN;
 }

@@ -86,6 +86,52 @@ public class LockPairs
 /// <summary>Split page-table locks: two threads on different PMDs should scale.</summary>
 internal static class SplitPtlScaling
 {
+    /// <summary>
+    /// The machine's own ceiling: two threads of independent arithmetic against one. Whatever this gives is the most
+    /// any two-thread scaling can show here (shared caches, frequency, the rest of the system).
+    /// </summary>
+    public static double IndependentWorkScaling(TimeSpan duration)
+    {
+        double Run(int threads)
+        {
+            long total = 0;
+            var workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                workers[t] = new Thread(() =>
+                {
+                    long ops = 0;
+                    ulong x = 88172645463325252UL;
+                    var clock = Stopwatch.StartNew();
+                    while (clock.Elapsed < duration)
+                    {
+                        for (int i = 0; i < 4096; i++)
+                        {
+                            x ^= x << 13;
+                            x ^= x >> 7;
+                            x ^= x << 17;
+                        }
+
+                        ops += 4096;
+                    }
+
+                    Interlocked.Add(ref total, ops + (long)(x & 1));
+                });
+                workers[t].Start();
+            }
+
+            foreach (var worker in workers)
+            {
+                worker.Join();
+            }
+
+            return total / duration.TotalSeconds;
+        }
+
+        Run(1);
+        return Run(2) / Run(1);
+    }
+
     /// <summary>MapLock+Unlock pairs per second with one thread on one PMD, and with two threads on two PMDs.</summary>
     public static (double One, double Two) Measure(TimeSpan duration)
     {

@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KernelDiscipline.CodeFixes
+{
+    /// <summary>
+    /// KD201: when the two acquisitions are adjacent statements of one block, take them in the declared order by
+    /// swapping them. Nothing runs between them, so nothing can depend on the old order; the releases stay as they
+    /// are (the order of releases cannot deadlock).
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwapAcquisitionsCodeFix))]
+    [Shared]
+    public sealed class SwapAcquisitionsCodeFix : CodeFixProvider
+    {
+        public const string Title = "Take the locks in the declared order";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD201");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var diagnostic = context.Diagnostics[0];
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || diagnostic.AdditionalLocations.Count == 0)
+            {
+                return;
+            }
+
+            var later = Statement(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
+            var earlier = Statement(root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true));
+            if (later is null || earlier is null || earlier.Parent is not BlockSyntax block || later.Parent != block ||
+                block.Statements.IndexOf(later) != block.Statements.IndexOf(earlier) + 1)
+            {
+                return;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    Title,
+                    cancellation =>
+                    {
+                        var swapped = block.ReplaceNodes(new StatementSyntax[] { earlier, later },
+                            (original, _) => original == earlier ? later.WithTriviaFrom(earlier) : earlier.WithTriviaFrom(later));
+                        return FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(block, swapped)), cancellation);
+                    },
+                    nameof(SwapAcquisitionsCodeFix)),
+                diagnostic);
+        }
+
+        /// <summary>The acquisition as a whole statement: <c>x.Lock();</c> or <c>var l = pmd.Lock();</c>.</summary>
+        private static StatementSyntax? Statement(SyntaxNode node)
+        {
+            var statement = node.FirstAncestorOrSelf<StatementSyntax>();
+            return statement switch
+            {
+                ExpressionStatementSyntax { Expression: InvocationExpressionSyntax } => statement,
+                LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1 } declaration
+                    when declaration.Declaration.Variables[0].Initializer?.Value is InvocationExpressionSyntax => statement,
+                _ => null,
+            };
+        }
+    }
+}
