@@ -407,14 +407,42 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>KD203: something that may sleep while a spinning lock (or a live lockless map) is held.</summary>
             private void CheckSleep(string? lockClass, SyntaxNode site)
             {
+                HeldLock? first = null;
+                int spinning = 0;
                 foreach (var held in HeldLocks())
                 {
                     if (held.Class != null && engine.known.LockClasses.TryGetValue(held.Class, out var heldInfo) && !heldInfo.Sleeping)
                     {
-                        LockFinding(new LockFinding(LockProblem.SleepInAtomic, site, lockClass, held));
-                        return;
+                        first ??= held;
+                        spinning++;
                     }
                 }
+
+                if (first is { } reported)
+                {
+                    LockFinding(new LockFinding(LockProblem.SleepInAtomic, site, lockClass, reported, spinningHeld: spinning, heldRelease: ReleaseOf(reported)));
+                }
+            }
+
+            /// <summary>The statement that releases a held map or lock returned by an acquisition, through the variable holding it.</summary>
+            private string? ReleaseOf(HeldLock held)
+            {
+                if (!held.Key.StartsWith("#", System.StringComparison.Ordinal) ||
+                    !int.TryParse(held.Key.Substring(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index))
+                {
+                    return null;
+                }
+
+                var release = engine.siteList[index].Annotation.ReleaseMethodName;
+                foreach (var pair in Facts.Vars.Pairs)
+                {
+                    if ((pair.Value & (1UL << index)) != 0 && pair.Key.Member is null && release != null)
+                    {
+                        return pair.Key.Text + "." + release + "()";
+                    }
+                }
+
+                return null;
             }
 
             private void LockFinding(LockFinding finding)

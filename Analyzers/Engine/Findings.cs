@@ -120,14 +120,23 @@ namespace KernelDiscipline.Analyzers.Engine
 
     internal readonly struct LockFinding
     {
-        public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, HeldLock? held, SyntaxNode? earlier = null)
+        public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, HeldLock? held, SyntaxNode? earlier = null,
+            int spinningHeld = 0, string? heldRelease = null)
         {
             Problem = problem;
             At = at;
             Class = lockClass;
             Held = held;
             Earlier = earlier;
+            SpinningHeld = spinningHeld;
+            HeldRelease = heldRelease;
         }
+
+        /// <summary>For KD203: how many spinning locks (or live maps) are held there.</summary>
+        public int SpinningHeld { get; }
+
+        /// <summary>For KD203: the call that releases the held map, when a variable holds it (<c>pte.Unlock()</c>).</summary>
+        public string? HeldRelease { get; }
 
         public LockProblem Problem { get; }
 

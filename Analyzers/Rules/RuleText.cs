@@ -13,6 +13,8 @@ namespace KernelDiscipline.Analyzers.Rules
         public const string ExitsMaybeNullProperty = "ExitsMaybeNull";
         public const string EndOfBodyProperty = "EndOfBody";
         public const string ReplacementProperty = "Replacement";
+        public const string SpinningHeldProperty = "SpinningHeld";
+        public const string HeldReleaseProperty = "HeldRelease";
 
         private static readonly Regex Whitespace = new Regex(@"\s+", RegexOptions.CultureInvariant);
 

@@ -12,6 +12,9 @@ namespace KernelDiscipline.Analyzers.Rules
                 Descriptors.KD203SleepInAtomic,
                 finding.At.GetLocation(),
                 new[] { finding.Held!.Value.Site.GetLocation() },
+                System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty
+                    .Add(RuleText.SpinningHeldProperty, finding.SpinningHeld.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Add(RuleText.HeldReleaseProperty, finding.HeldRelease),
                 RuleText.Shorten(finding.At),
                 RuleText.Class(finding.Held.Value.Class),
                 RuleText.Line(finding.Held.Value.Site)));

@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace KernelDiscipline.CodeFixes
+{
+    /// <summary>
+    /// KD203: where a retry label precedes the spinning acquisition and exactly one spinning lock is held, the
+    /// sleeping acquire becomes the kernel's shape (move_pages_pte): try-lock; on failure release the spinning
+    /// lock, wait for the sleeping one (take and drop it), and go back to the retry point, which takes everything
+    /// again and re-reads what it depends on.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TryLockAndRetryCodeFix))]
+    [Shared]
+    public sealed class TryLockAndRetryCodeFix : CodeFixProvider
+    {
+        public const string Title = "Try-lock; on failure drop the spinning lock, wait, and retry";
+
+        /// <inheritdoc />
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD203");
+
+        /// <inheritdoc />
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        /// <inheritdoc />
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var diagnostic = context.Diagnostics[0];
+            if (!diagnostic.Properties.TryGetValue("SpinningHeld", out var count) || count != "1" || diagnostic.AdditionalLocations.Count == 0)
+            {
+                return;
+            }
+
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return;
+            }
+
+            // The sleeping acquisition: a statement `x.Lock();` (or DownRead/DownWrite) whose type has a try variant.
+            var statement = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>();
+            if (statement?.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call ||
+                statement.Parent is not BlockSyntax ||
+                model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol acquire)
+            {
+                return;
+            }
+
+            bool shared = Flag(acquire, "AcquiresAttribute", "Shared");
+            var tryName = Find(acquire.ContainingType, "TryAcquiresAttribute", shared);
+            var releaseName = Find(acquire.ContainingType, "ReleasesAttribute", shared);
+
+            // The held spinning lock: taken by a statement at or after a retry label of the same block.
+            var heldStatement = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>();
+            string? heldRelease = diagnostic.Properties.TryGetValue("HeldRelease", out var fromAnalyzer) ? fromAnalyzer : null;
+            heldRelease ??= ReleaseOfReceiverLock(heldStatement, model);
+            var label = RetryLabel(heldStatement);
+            if (tryName is null || releaseName is null || heldRelease is null || label is null)
+            {
+                return;
+            }
+
+            string target = access.Expression.ToString();
+            var replacement = SyntaxFactory.ParseStatement(
+                    $"if (!{target}.{tryName}())\n{{\n{heldRelease};\n{target}.{access.Name.Identifier.ValueText}();\n{target}.{releaseName}();\ngoto {label};\n}}\n")
+                .WithTriviaFrom(statement)
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            context.RegisterCodeFix(
+                CodeAction.Create(Title,
+                    cancellation => FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement)), cancellation),
+                    nameof(TryLockAndRetryCodeFix)),
+                diagnostic);
+        }
+
+        /// <summary>The nearest label at or before the statement in its block (or its own label).</summary>
+        private static string? RetryLabel(StatementSyntax? statement)
+        {
+            if (statement?.Parent is LabeledStatementSyntax own)
+            {
+                return own.Identifier.ValueText;
+            }
+
+            if (statement?.Parent is not BlockSyntax block)
+            {
+                return null;
+            }
+
+            for (int i = block.Statements.IndexOf(statement); i >= 0; i--)
+            {
+                if (block.Statements[i] is LabeledStatementSyntax labeled)
+                {
+                    return labeled.Identifier.ValueText;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>For a spinning lock taken as <c>x.Lock();</c>: <c>x.Unlock()</c>, by the [Releases] method of its type.</summary>
+        private static string? ReleaseOfReceiverLock(StatementSyntax? statement, SemanticModel model)
+        {
+            if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call } &&
+                model.GetSymbolInfo(call).Symbol is IMethodSymbol method && Find(method.ContainingType, "ReleasesAttribute", shared: false) is { } release)
+            {
+                return $"{access.Expression}.{release}()";
+            }
+
+            return null;
+        }
+
+        /// <summary>A parameterless method of <paramref name="type"/> carrying the Runtime attribute, with the given Shared flag.</summary>
+        private static string? Find(INamedTypeSymbol type, string attribute, bool shared) =>
+            type.GetMembers().OfType<IMethodSymbol>()
+                .Where(m => m.DeclaredAccessibility == Accessibility.Public && m.Parameters.All(p => p.IsOptional))
+                .FirstOrDefault(m => m.GetAttributes().Any(a => IsRuntime(a, attribute) && Flag(a, "Shared") == shared))?.Name;
+
+        private static bool Flag(IMethodSymbol method, string attribute, string name) =>
+            method.GetAttributes().Any(a => IsRuntime(a, attribute) && Flag(a, name));
+
+        private static bool Flag(AttributeData attribute, string name) =>
+            attribute.NamedArguments.Any(pair => pair.Key == name && pair.Value.Value is true);
+
+        /// <summary>Whether the attribute is the Runtime's attribute type of that metadata name (compared as symbols).</summary>
+        private static bool IsRuntime(AttributeData attribute, string name) =>
+            attribute.AttributeClass is { } type &&
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::KernelDiscipline.Runtime." + name;
+    }
+}
