@@ -14,25 +14,21 @@ namespace KernelDiscipline.CodeFixes
     /// <summary>KD101: check the fallible result right after it is stored, and retry or return -EAGAIN when it is null.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddNullCheckCodeFix))]
     [Shared]
-    public sealed class AddNullCheckCodeFix : CodeFixProvider
+    public sealed class AddNullCheckCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Check for null: retry or return -EAGAIN";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD101");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public AddNullCheckCodeFix()
+            : base("KD101", Title)
         {
-            var diagnostic = context.Diagnostics[0];
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || diagnostic.AdditionalLocations.Count == 0)
+        }
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
+            if (diagnostic.AdditionalLocations.Count == 0)
             {
-                return;
+                return null;
             }
 
             var acquisition = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)
@@ -42,22 +38,20 @@ namespace KernelDiscipline.CodeFixes
             var anchor = statement?.Parent is LabeledStatementSyntax label ? label : statement;
             if (holder is null || anchor?.Parent is not BlockSyntax)
             {
-                return;
+                return null;
             }
 
             var failure = FixSyntax.FailureStatement(statement!, model, model.Compilation);
             if (failure is null)
             {
-                return;
+                return null;
             }
 
             var check = SyntaxFactory.IfStatement(
                     SyntaxFactory.IsPatternExpression(holder, SyntaxFactory.ConstantPattern(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression))),
                     failure)
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            context.RegisterCodeFix(
-                CodeAction.Create(Title, cancellation => FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.InsertNodesAfter(anchor, new[] { check })), cancellation), nameof(AddNullCheckCodeFix)),
-                diagnostic);
+            return root.InsertNodesAfter(anchor, new[] { check });
         }
 
         /// <summary>The variable or member the acquisition is stored in, by a declaration or an assignment statement.</summary>

@@ -8,7 +8,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 
 namespace KernelDiscipline.CodeFixes
@@ -16,31 +15,23 @@ namespace KernelDiscipline.CodeFixes
     /// <summary>KD103: release the map or lock on each path out that still holds it (<c>pte.Unlock()</c> before the return).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseOnAllPathsCodeFix))]
     [Shared]
-    public sealed class ReleaseOnAllPathsCodeFix : CodeFixProvider
+    public sealed class ReleaseOnAllPathsCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Release on every path out";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD103");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ReleaseOnAllPathsCodeFix()
+            : base("KD103", Title)
         {
-            var diagnostic = context.Diagnostics[0];
+        }
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
             var properties = diagnostic.Properties;
             if (!properties.TryGetValue("Holder", out var holder) || holder is null ||
                 !properties.TryGetValue("Release", out var release) || release is null)
             {
-                return; // a use after release, or nothing names the resource: the doc page shows the manual fix
-            }
-
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return;
+                return null; // a use after release, or nothing names the resource: the doc page shows the manual fix
             }
 
             string[] maybeNull = (properties.TryGetValue("ExitsMaybeNull", out var flags) ? flags : null)?.Split(',') ?? new string[0];
@@ -51,57 +42,37 @@ namespace KernelDiscipline.CodeFixes
                 // A return that reads the resource must not see it released first; leave that one to the author.
                 if (exit is null || Mentions(exit, holder))
                 {
-                    return;
+                    return null;
                 }
 
                 exits.Add((exit, i < maybeNull.Length && maybeNull[i] == "1"));
             }
 
             properties.TryGetValue("EndOfBody", out var endOfBody);
-            var acquisition = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var function = FixSyntax.EnclosingFunction(acquisition);
+            var function = FixSyntax.EnclosingFunction(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
             var body = function is null ? null : FixSyntax.Body(function);
             if (endOfBody != null && body is null)
             {
-                return;
+                return null;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    async cancellation =>
-                    {
-                        var editor = await DocumentEditor.CreateAsync(context.Document, cancellation).ConfigureAwait(false);
-                        foreach (var (exit, exitMaybeNull) in exits)
-                        {
-                            var releaseStatement = Release(holder, release, exitMaybeNull);
-                            if (exit.Parent is BlockSyntax)
-                            {
-                                editor.InsertBefore(exit, releaseStatement);
-                            }
-                            else
-                            {
-                                editor.ReplaceNode(exit, SyntaxFactory.Block(releaseStatement, exit.WithoutTrivia()).WithTriviaFrom(exit).WithAdditionalAnnotations(Formatter.Annotation));
-                            }
-                        }
+            var tracked = root.TrackNodes(exits.Select(e => (SyntaxNode)e.Return).Concat(body is null ? Enumerable.Empty<SyntaxNode>() : new SyntaxNode[] { body }));
+            foreach (var (exit, exitMaybeNull) in exits)
+            {
+                var current = tracked.GetCurrentNode(exit)!;
+                var releaseStatement = Release(holder, release, exitMaybeNull);
+                tracked = current.Parent is BlockSyntax
+                    ? tracked.InsertNodesBefore(current, new[] { releaseStatement })
+                    : tracked.ReplaceNode(current, SyntaxFactory.Block(releaseStatement, current.WithoutTrivia()).WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
+            }
 
-                        if (endOfBody != null)
-                        {
-                            var releaseStatement = Release(holder, release, endOfBody == "maybe-null");
-                            if (body!.Statements.Count > 0)
-                            {
-                                editor.InsertAfter(body.Statements.Last(), releaseStatement);
-                            }
-                            else
-                            {
-                                editor.ReplaceNode(body, body.AddStatements(releaseStatement));
-                            }
-                        }
+            if (endOfBody != null)
+            {
+                var currentBody = tracked.GetCurrentNode(body!)!;
+                tracked = tracked.ReplaceNode(currentBody, currentBody.AddStatements(Release(holder, release, endOfBody == "maybe-null")));
+            }
 
-                        return await FixSyntax.CleanupAsync(editor.GetChangedDocument(), cancellation).ConfigureAwait(false);
-                    },
-                    nameof(ReleaseOnAllPathsCodeFix)),
-                diagnostic);
+            return tracked;
         }
 
         private static StatementSyntax Release(string holder, string release, bool maybeNull) =>

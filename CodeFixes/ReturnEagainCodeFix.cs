@@ -13,30 +13,31 @@ namespace KernelDiscipline.CodeFixes
     /// <summary>KD102: on the failed-map path, return -EAGAIN (VmFault.NoPage in a fault handler) instead.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReturnEagainCodeFix))]
     [Shared]
-    public sealed class ReturnEagainCodeFix : CodeFixProvider
+    public sealed class ReturnEagainCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Return -EAGAIN so the caller retries";
 
         /// <summary>Property the analyzer sets when the fix applies: "Errno" or "VmFault".</summary>
         private const string ReplacementProperty = "Replacement";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD102");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public ReturnEagainCodeFix()
+            : base("KD102", Title)
         {
-            var diagnostic = context.Diagnostics[0];
+        }
+
+        /// <inheritdoc />
+        protected override string? TitleFor(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(ReplacementProperty, out var kind) && kind == "VmFault" ? "Return VmFault.NoPage so the access refaults" : null;
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
             if (!diagnostic.Properties.TryGetValue(ReplacementProperty, out var kind) || kind is null)
             {
-                return;
+                return null;
             }
 
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var node = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var value = kind == "VmFault" ? FixSyntax.NoPage() : FixSyntax.MinusEagain();
             SyntaxNode? replaced = node switch
             {
@@ -44,18 +45,15 @@ namespace KernelDiscipline.CodeFixes
                 ExpressionSyntax when node.Parent is ReturnStatementSyntax or ArrowExpressionClauseSyntax => node,
                 _ => null,
             };
-            if (root is null || replaced is null)
+            if (replaced is null)
             {
-                return;
+                return null;
             }
 
             SyntaxNode replacement = replaced is ThrowStatementSyntax
                 ? SyntaxFactory.ReturnStatement(value).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation)
                 : value.WithTriviaFrom(replaced);
-            string title = kind == "VmFault" ? "Return VmFault.NoPage so the access refaults" : Title;
-            context.RegisterCodeFix(
-                CodeAction.Create(title, cancellation => FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(replaced, replacement)), cancellation), nameof(ReturnEagainCodeFix)),
-                diagnostic);
+            return root.ReplaceNode(replaced, replacement);
         }
     }
 }

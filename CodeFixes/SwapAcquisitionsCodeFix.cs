@@ -15,24 +15,21 @@ namespace KernelDiscipline.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwapAcquisitionsCodeFix))]
     [Shared]
-    public sealed class SwapAcquisitionsCodeFix : CodeFixProvider
+    public sealed class SwapAcquisitionsCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Take the locks in the declared order";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD201");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public SwapAcquisitionsCodeFix()
+            : base("KD201", Title)
         {
-            var diagnostic = context.Diagnostics[0];
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || diagnostic.AdditionalLocations.Count == 0)
+        }
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
+            if (diagnostic.AdditionalLocations.Count == 0)
             {
-                return;
+                return null;
             }
 
             var later = Statement(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
@@ -40,20 +37,12 @@ namespace KernelDiscipline.CodeFixes
             if (later is null || earlier is null || earlier.Parent is not BlockSyntax block || later.Parent != block ||
                 block.Statements.IndexOf(later) != block.Statements.IndexOf(earlier) + 1)
             {
-                return;
+                return null;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    cancellation =>
-                    {
-                        var swapped = block.ReplaceNodes(new StatementSyntax[] { earlier, later },
-                            (original, _) => original == earlier ? later.WithTriviaFrom(earlier) : earlier.WithTriviaFrom(later));
-                        return FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(block, swapped)), cancellation);
-                    },
-                    nameof(SwapAcquisitionsCodeFix)),
-                diagnostic);
+            var swapped = block.ReplaceNodes(new StatementSyntax[] { earlier, later },
+                (original, _) => original == earlier ? later.WithTriviaFrom(earlier) : earlier.WithTriviaFrom(later));
+            return root.ReplaceNode(block, swapped);
         }
 
         /// <summary>The acquisition as a whole statement: <c>x.Lock();</c> or <c>var l = pmd.Lock();</c>.</summary>

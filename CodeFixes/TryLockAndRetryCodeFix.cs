@@ -19,39 +19,30 @@ namespace KernelDiscipline.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TryLockAndRetryCodeFix))]
     [Shared]
-    public sealed class TryLockAndRetryCodeFix : CodeFixProvider
+    public sealed class TryLockAndRetryCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Try-lock; on failure drop the spinning lock, wait, and retry";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD203");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public TryLockAndRetryCodeFix()
+            : base("KD203", Title)
         {
-            var diagnostic = context.Diagnostics[0];
+        }
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
             if (!diagnostic.Properties.TryGetValue("SpinningHeld", out var count) || count != "1" || diagnostic.AdditionalLocations.Count == 0)
             {
-                return;
-            }
-
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
+                return null;
             }
 
             // The sleeping acquisition: a statement `x.Lock();` (or DownRead/DownWrite) whose type has a try variant.
             var statement = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>();
             if (statement?.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call ||
                 statement.Parent is not BlockSyntax ||
-                model.GetSymbolInfo(call, context.CancellationToken).Symbol is not IMethodSymbol acquire)
+                model.GetSymbolInfo(call).Symbol is not IMethodSymbol acquire)
             {
-                return;
+                return null;
             }
 
             bool shared = Flag(acquire, "AcquiresAttribute", "Shared");
@@ -65,7 +56,7 @@ namespace KernelDiscipline.CodeFixes
             var label = RetryLabel(heldStatement);
             if (tryName is null || releaseName is null || heldRelease is null || label is null)
             {
-                return;
+                return null;
             }
 
             string target = access.Expression.ToString();
@@ -73,11 +64,7 @@ namespace KernelDiscipline.CodeFixes
                     $"if (!{target}.{tryName}())\n{{\n{heldRelease};\n{target}.{access.Name.Identifier.ValueText}();\n{target}.{releaseName}();\ngoto {label};\n}}\n")
                 .WithTriviaFrom(statement)
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            context.RegisterCodeFix(
-                CodeAction.Create(Title,
-                    cancellation => FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(statement, replacement)), cancellation),
-                    nameof(TryLockAndRetryCodeFix)),
-                diagnostic);
+            return root.ReplaceNode(statement, replacement);
         }
 
         /// <summary>The nearest label at or before the statement in its block (or its own label).</summary>

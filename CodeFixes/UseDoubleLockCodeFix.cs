@@ -19,25 +19,21 @@ namespace KernelDiscipline.CodeFixes
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseDoubleLockCodeFix))]
     [Shared]
-    public sealed class UseDoubleLockCodeFix : CodeFixProvider
+    public sealed class UseDoubleLockCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Take both locks through LockOrder.DoubleLock";
 
-        /// <inheritdoc />
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create("KD202");
-
-        /// <inheritdoc />
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        /// <inheritdoc />
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        public UseDoubleLockCodeFix()
+            : base("KD202", Title)
         {
-            var diagnostic = context.Diagnostics[0];
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || diagnostic.AdditionalLocations.Count == 0)
+        }
+
+        /// <inheritdoc />
+        protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
+            if (diagnostic.AdditionalLocations.Count == 0)
             {
-                return;
+                return null;
             }
 
             var second = Acquisition(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
@@ -46,32 +42,24 @@ namespace KernelDiscipline.CodeFixes
                 block.Statements.IndexOf(second.Value.Statement) != block.Statements.IndexOf(first.Value.Statement) + 1 ||
                 !IsTicketLock(first.Value.Lock, model) || !IsTicketLock(second.Value.Lock, model))
             {
-                return;
+                return null;
             }
 
             string a = first.Value.Lock.ToString(), b = second.Value.Lock.ToString();
             var releases = FindReleases(block, block.Statements.IndexOf(second.Value.Statement) + 1, Name(first.Value.Lock), Name(second.Value.Lock));
             if (releases is null)
             {
-                return;
+                return null;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    Title,
-                    cancellation =>
-                    {
-                        var doubleLock = Call("DoubleLock", a, b).WithTriviaFrom(first.Value.Statement);
-                        var doubleUnlock = Call("DoubleUnlock", a, b).WithTriviaFrom(releases.Value.First);
-                        var newBlock = block.TrackNodes(first.Value.Statement, second.Value.Statement, releases.Value.First, releases.Value.Second);
-                        newBlock = newBlock.ReplaceNode(newBlock.GetCurrentNode(first.Value.Statement)!, doubleLock);
-                        newBlock = newBlock.RemoveNode(newBlock.GetCurrentNode(second.Value.Statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
-                        newBlock = newBlock.ReplaceNode(newBlock.GetCurrentNode(releases.Value.First)!, doubleUnlock);
-                        newBlock = newBlock.RemoveNode(newBlock.GetCurrentNode(releases.Value.Second)!, SyntaxRemoveOptions.KeepNoTrivia)!;
-                        return FixSyntax.CleanupAsync(context.Document.WithSyntaxRoot(root.ReplaceNode(block, newBlock)), cancellation);
-                    },
-                    nameof(UseDoubleLockCodeFix)),
-                diagnostic);
+            var doubleLock = Call("DoubleLock", a, b).WithTriviaFrom(first.Value.Statement);
+            var doubleUnlock = Call("DoubleUnlock", a, b).WithTriviaFrom(releases.Value.First);
+            var newBlock = block.TrackNodes(first.Value.Statement, second.Value.Statement, releases.Value.First, releases.Value.Second);
+            newBlock = newBlock.ReplaceNode(newBlock.GetCurrentNode(first.Value.Statement)!, doubleLock);
+            newBlock = newBlock.RemoveNode(newBlock.GetCurrentNode(second.Value.Statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
+            newBlock = newBlock.ReplaceNode(newBlock.GetCurrentNode(releases.Value.First)!, doubleUnlock);
+            newBlock = newBlock.RemoveNode(newBlock.GetCurrentNode(releases.Value.Second)!, SyntaxRemoveOptions.KeepNoTrivia)!;
+            return root.ReplaceNode(block, newBlock);
         }
 
         /// <summary>A statement <c>x.Lock();</c>: the statement and the lock expression.</summary>
