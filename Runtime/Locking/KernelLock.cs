@@ -9,9 +9,15 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Creates a lock of <paramref name="lockClass"/>.</summary>
         protected KernelLock(LockClass lockClass)
+            : this(lockClass, recursive: false)
+        {
+        }
+
+        private protected KernelLock(LockClass lockClass, bool recursive)
         {
             Class = lockClass ?? throw new System.ArgumentNullException(nameof(lockClass));
             InstanceId = Interlocked.Increment(ref lastInstanceId);
+            IsRecursive = recursive;
         }
 
         /// <summary>The class this instance belongs to.</summary>
@@ -20,8 +26,8 @@ namespace KernelDiscipline.Runtime
         /// <summary>A process-unique identity; ordering helpers take locks of one class in this order.</summary>
         public long InstanceId { get; }
 
-        /// <summary>Pseudo locks that may nest in themselves (the RCU read side) override this.</summary>
-        internal virtual bool IsRecursive => false;
+        /// <summary>Pseudo locks that may nest in themselves (the RCU read side); a field, read on lockdep's warm path.</summary>
+        internal bool IsRecursive { get; }
 
         /// <inheritdoc />
         public override string ToString() => $"{Class.Name}#{InstanceId}";

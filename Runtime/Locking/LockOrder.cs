@@ -57,11 +57,9 @@ namespace KernelDiscipline.Runtime
         public static readonly RcuReadSide Instance = new RcuReadSide();
 
         private RcuReadSide()
-            : base(LockClass.RcuRead)
+            : base(LockClass.RcuRead, recursive: true)
         {
         }
-
-        internal override bool IsRecursive => true;
 
         public static void Lock(string file, int line)
         {

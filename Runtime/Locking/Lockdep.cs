@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 
@@ -109,15 +111,21 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
-            // The warm path: nothing held, or a recursive pseudo-lock, or the chain this thread validated last.
+            // The warm path: nothing held, or a recursive pseudo-lock; then the chain this thread validated last.
             var held = heldLocks;
             if (held is null || held.Count == 0 || lockInstance.IsRecursive)
             {
                 return;
             }
 
+            BeforeAcquireSlow(held, lockInstance, subclass, file, line);
+        }
+
+        private static void BeforeAcquireSlow(List<HeldLock> held, KernelLock lockInstance, int subclass, string file, int line)
+        {
             int same = FindHeld(held, lockInstance);
             if (same >= 0)
             {
@@ -146,12 +154,29 @@ namespace KernelDiscipline.Runtime
         /// <summary>Records an acquisition that succeeded (blocking or trylock).</summary>
         internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
         {
-            var held = heldLocks ??= new List<HeldLock>();
-            held.Add(new HeldLock(lockInstance, new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId), shared, trylock));
+            // Held entries are the calling thread's by construction: the site's thread is filled in only in reports.
+            (heldLocks ??= new List<HeldLock>(8)).Add(new HeldLock(lockInstance, new LockSite(lockInstance.Class, subclass, file, line, 0), shared, trylock));
         }
 
         /// <summary>Records a release; reports a release of a lock this thread does not hold.</summary>
         internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
+        {
+            // The warm path: releases are mostly LIFO, so the lock is on top of the stack.
+            var held = heldLocks;
+            if (held != null)
+            {
+                int top = held.Count - 1;
+                if (top >= 0 && ReferenceEquals(CollectionsMarshal.AsSpan(held)[top].Lock, lockInstance))
+                {
+                    held.RemoveAt(top);
+                    return;
+                }
+            }
+
+            ReleasedSlow(lockInstance, file, line);
+        }
+
+        private static void ReleasedSlow(KernelLock lockInstance, string file, int line)
         {
             var held = heldLocks ??= new List<HeldLock>();
             int index = FindHeld(held, lockInstance);
@@ -293,6 +318,7 @@ namespace KernelDiscipline.Runtime
                 }
             }
 
+            heldSite = heldSite?.OnThread(site.Thread);
             var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held));
             var target = Volatile.Read(ref sink);
             if (target is null)

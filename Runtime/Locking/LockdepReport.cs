@@ -48,6 +48,9 @@ namespace KernelDiscipline.Runtime
         /// <summary>Managed thread id.</summary>
         public int Thread { get; }
 
+        /// <summary>The same site with its thread filled in (held entries leave it 0: they are the reporting thread's).</summary>
+        internal LockSite OnThread(int thread) => Thread != 0 ? this : new LockSite(Class, Subclass, File, Line, thread);
+
         /// <summary>The class with its subclass, as lockdep prints it: <c>(ptl)</c> or <c>(ptl/1)</c>.</summary>
         public string Name => Subclass == 0 ? $"({Class.Name})" : $"({Class.Name}/{Subclass})";
 
