@@ -65,8 +65,7 @@ namespace KernelDiscipline.Runtime
         {
             if (Lockdep.Enabled)
             {
-                Lockdep.BeforeAcquire(Instance, 0, shared: true, file, line);
-                Lockdep.Acquired(Instance, 0, shared: true, trylock: false, file, line);
+                Lockdep.RcuEnter(file, line);
             }
         }
 
@@ -74,7 +73,7 @@ namespace KernelDiscipline.Runtime
         {
             if (Lockdep.Enabled)
             {
-                Lockdep.Released(Instance, shared: true, file, line);
+                Lockdep.RcuExit(file, line);
             }
         }
     }

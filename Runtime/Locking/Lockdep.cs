@@ -29,6 +29,14 @@ namespace KernelDiscipline.Runtime
         [ThreadStatic]
         private static List<HeldLock>? heldLocks;
 
+        /// <summary>RCU read-side nesting of this thread (live lockless maps): atomic context, kept off the held stack.</summary>
+        [ThreadStatic]
+        private static int rcuDepth;
+
+        /// <summary>Where the outermost RCU read-side section of this thread began, for reports.</summary>
+        [ThreadStatic]
+        private static LockSite rcuSite;
+
         /// <summary>The chain this thread validated last: a hot loop re-takes the same chain without a shared lookup.</summary>
         [ThreadStatic]
         private static ulong lastValidatedChain;
@@ -66,6 +74,7 @@ namespace KernelDiscipline.Runtime
             }
 
             heldLocks?.Clear();
+            rcuDepth = 0;
             epoch++;
         }
 
@@ -84,6 +93,11 @@ namespace KernelDiscipline.Runtime
             get
             {
                 var held = heldLocks;
+                if (rcuDepth > 0)
+                {
+                    return true;
+                }
+
                 if (held is null)
                 {
                     return false;
@@ -114,14 +128,37 @@ namespace KernelDiscipline.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
-            // The warm path: nothing held, or a recursive pseudo-lock; then the chain this thread validated last.
+            // The warm path: nothing held and not in an RCU section; then the chain this thread validated last.
             var held = heldLocks;
-            if (held is null || held.Count == 0 || lockInstance.IsRecursive)
+            if ((held is null || held.Count == 0) && rcuDepth == 0)
             {
                 return;
             }
 
-            BeforeAcquireSlow(held, lockInstance, subclass, file, line);
+            BeforeAcquireSlow(held ??= heldLocks = new List<HeldLock>(8), lockInstance, subclass, file, line);
+        }
+
+        /// <summary>Enters an RCU read-side section (a live lockless map).</summary>
+        internal static void RcuEnter(string file, int line)
+        {
+            if (rcuDepth++ == 0)
+            {
+                rcuSite = new LockSite(LockClass.RcuRead, 0, file, line, 0);
+            }
+        }
+
+        /// <summary>Leaves an RCU read-side section; leaving one never entered is an unbalanced unlock.</summary>
+        internal static void RcuExit(string file, int line)
+        {
+            if (rcuDepth > 0)
+            {
+                rcuDepth--;
+                return;
+            }
+
+            var held = heldLocks ??= new List<HeldLock>();
+            var site = new LockSite(LockClass.RcuRead, 0, file, line, Environment.CurrentManagedThreadId);
+            Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
         }
 
         private static void BeforeAcquireSlow(List<HeldLock> held, KernelLock lockInstance, int subclass, string file, int line)
@@ -192,6 +229,12 @@ namespace KernelDiscipline.Runtime
 
         private static bool ValidateChain(List<HeldLock> held, LockSite site)
         {
+            if (site.Class.Kind == LockKind.Sleeping && rcuDepth > 0)
+            {
+                Report(LockdepReportKind.SleepInAtomic, site, rcuSite, Array.Empty<LockSite>(), held);
+                return false;
+            }
+
             if (site.Class.Kind == LockKind.Sleeping)
             {
                 foreach (var entry in held)
@@ -360,7 +403,8 @@ namespace KernelDiscipline.Runtime
                 hash = (hash ^ (ulong)KeyOf(site.Class, site.Subclass)) * 1099511628211UL;
             }
 
-            return (hash ^ (ulong)KeyOf(next, subclass)) * 1099511628211UL;
+            // Whether an RCU section is open changes what is valid (sleeping is not): it is part of the chain.
+            return ((hash ^ (ulong)KeyOf(next, subclass)) * 1099511628211UL) ^ (rcuDepth > 0 ? 0x9E3779B97F4A7C15UL : 0UL);
         }
 
         private static bool IsSetInEnvironment()
