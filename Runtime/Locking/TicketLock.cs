@@ -127,7 +127,9 @@ namespace KernelDiscipline.Runtime
             var spinner = new SpinWait();
             while (Volatile.Read(ref words.NowServing) != ticket)
             {
-                spinner.SpinOnce();
+                // A fair lock hands over in ticket order: with more threads than cores the next holder may be
+                // descheduled, so waiters yield their core to it, and never Sleep(1) (a millisecond per hand-off).
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
 
             Volatile.Write(ref words.OwnerThread, me);
