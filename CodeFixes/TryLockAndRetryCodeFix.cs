@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
+using KernelDiscipline.Analyzers.Engine;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -45,14 +43,20 @@ namespace KernelDiscipline.CodeFixes
                 return null;
             }
 
-            bool shared = Flag(acquire, "AcquiresAttribute", "Shared");
-            var tryName = Find(acquire.ContainingType, "TryAcquiresAttribute", shared);
-            var releaseName = Find(acquire.ContainingType, "ReleasesAttribute", shared);
+            var known = KnownSymbols.TryCreate(model.Compilation);
+            if (known is null)
+            {
+                return null;
+            }
+
+            bool shared = known.Annotation(acquire).Shared;
+            var tryName = Find(known, acquire.ContainingType, a => a.TryAcquiresReceiver, shared);
+            var releaseName = Find(known, acquire.ContainingType, a => a.ReleasesReceiver, shared);
 
             // The held spinning lock: taken by a statement at or after a retry label of the same block.
             var heldStatement = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<StatementSyntax>();
             string? heldRelease = diagnostic.Properties.TryGetValue("HeldRelease", out var fromAnalyzer) ? fromAnalyzer : null;
-            heldRelease ??= ReleaseOfReceiverLock(heldStatement, model);
+            heldRelease ??= ReleaseOfReceiverLock(heldStatement, model, known);
             var label = RetryLabel(heldStatement);
             if (tryName is null || releaseName is null || heldRelease is null || label is null)
             {
@@ -92,10 +96,10 @@ namespace KernelDiscipline.CodeFixes
         }
 
         /// <summary>For a spinning lock taken as <c>x.Lock();</c>: <c>x.Unlock()</c>, by the [Releases] method of its type.</summary>
-        private static string? ReleaseOfReceiverLock(StatementSyntax? statement, SemanticModel model)
+        private static string? ReleaseOfReceiverLock(StatementSyntax? statement, SemanticModel model, KnownSymbols known)
         {
             if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call } &&
-                model.GetSymbolInfo(call).Symbol is IMethodSymbol method && Find(method.ContainingType, "ReleasesAttribute", shared: false) is { } release)
+                model.GetSymbolInfo(call).Symbol is IMethodSymbol method && Find(known, method.ContainingType, a => a.ReleasesReceiver, shared: false) is { } release)
             {
                 return $"{access.Expression}.{release}()";
             }
@@ -103,21 +107,10 @@ namespace KernelDiscipline.CodeFixes
             return null;
         }
 
-        /// <summary>A parameterless method of <paramref name="type"/> carrying the Runtime attribute, with the given Shared flag.</summary>
-        private static string? Find(INamedTypeSymbol type, string attribute, bool shared) =>
+        /// <summary>A public method of <paramref name="type"/> callable without arguments, with that annotation and Shared flag.</summary>
+        private static string? Find(KnownSymbols known, INamedTypeSymbol type, System.Func<MethodAnnotation, bool> kind, bool shared) =>
             type.GetMembers().OfType<IMethodSymbol>()
                 .Where(m => m.DeclaredAccessibility == Accessibility.Public && m.Parameters.All(p => p.IsOptional))
-                .FirstOrDefault(m => m.GetAttributes().Any(a => IsRuntime(a, attribute) && Flag(a, "Shared") == shared))?.Name;
-
-        private static bool Flag(IMethodSymbol method, string attribute, string name) =>
-            method.GetAttributes().Any(a => IsRuntime(a, attribute) && Flag(a, name));
-
-        private static bool Flag(AttributeData attribute, string name) =>
-            attribute.NamedArguments.Any(pair => pair.Key == name && pair.Value.Value is true);
-
-        /// <summary>Whether the attribute is the Runtime's attribute type of that metadata name (compared as symbols).</summary>
-        private static bool IsRuntime(AttributeData attribute, string name) =>
-            attribute.AttributeClass is { } type &&
-            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::KernelDiscipline.Runtime." + name;
+                .FirstOrDefault(m => known.Annotation(m) is var annotation && kind(annotation) && annotation.Shared == shared)?.Name;
     }
 }

@@ -59,7 +59,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 // A local keeps its own identity (aliases across joins would not agree); it only inherits the class.
                 if (path.Member is null && Facts.Aliases.TryGetValue(path.Root, out var alias))
                 {
-                    return ((path.Root is IParameterSymbol ? "P:" : "L:") + Unique(path.Root), alias.Class);
+                    return ((path.Root is IParameterSymbol ? "P:" : "L:") + Unique(path.Root), alias);
                 }
 
                 string prefix = path.Root is IParameterSymbol ? "P:" : path.Root is IMethodSymbol ? string.Empty : "L:";
@@ -96,7 +96,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (value.LockClass != null)
                 {
-                    Facts.Aliases[local] = new LockAlias(null, value.LockClass);
+                    Facts.Aliases[local] = value.LockClass;
                 }
                 else
                 {
@@ -143,7 +143,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     if (argument.Parameter is { RefKind: RefKind.Out } parameter && PathOf(written) is { Member: null } target &&
                         engine.known.LockClassOf(parameter) is { } outClass)
                     {
-                        Facts.Aliases[target.Root] = new LockAlias(null, outClass);
+                        Facts.Aliases[target.Root] = outClass;
                     }
                 }
 

@@ -181,26 +181,6 @@ namespace KernelDiscipline.Analyzers.Engine
         public override int GetHashCode() => Key.GetHashCode();
     }
 
-    /// <summary>What a local that holds a lock reference stands for.</summary>
-    internal readonly struct LockAlias : IEquatable<LockAlias>
-    {
-        public LockAlias(string? key, string? lockClass)
-        {
-            Key = key;
-            Class = lockClass;
-        }
-
-        public string? Key { get; }
-
-        public string? Class { get; }
-
-        public bool Equals(LockAlias other) => Key == other.Key && Class == other.Class;
-
-        public override bool Equals(object? obj) => obj is LockAlias other && Equals(other);
-
-        public override int GetHashCode() => (Key ?? string.Empty).GetHashCode();
-    }
-
     /// <summary>The facts on one partition of the paths reaching a point.</summary>
     internal sealed class FlowFacts
     {
@@ -223,7 +203,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public LazyMap<string, SyntaxNode> Released;
 
         /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
-        public LazyMap<ISymbol, LockAlias> Aliases;
+        public LazyMap<ISymbol, string> Aliases;
 
         /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>): the lock's key.</summary>
         public LazyMap<ISymbol, string> TakenFlags;
@@ -236,7 +216,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Captures = new LazyMap<CaptureId, AbstractValue>(null);
             Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
             Released = new LazyMap<string, SyntaxNode>(StringComparer.Ordinal);
-            Aliases = new LazyMap<ISymbol, LockAlias>(SymbolEqualityComparer.Default);
+            Aliases = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
             TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
         }
 
@@ -356,7 +336,7 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (var symbol in Aliases.KeyList())
             {
                 Aliases.TryGetValue(symbol, out var mine);
-                if (!other.Aliases.TryGetValue(symbol, out var theirs) || !theirs.Equals(mine))
+                if (!other.Aliases.TryGetValue(symbol, out var theirs) || theirs != mine)
                 {
                     Aliases.Remove(symbol);
                     changed = true;

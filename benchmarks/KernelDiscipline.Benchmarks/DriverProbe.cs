@@ -14,6 +14,8 @@ internal static class DriverProbe
     public static void Run(AnalyzerCost cost, int methods)
     {
         var tracked = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.3));
+        // Builds operations and a CFG for the bodies the generated corpus makes tracked. A text match is enough to pick
+        // those bodies in this generated code (it is a measuring stick, not detection).
         var graphsOnly = new Probe(c => c.RegisterCodeBlockStartAction<SyntaxKind>(b =>
         {
             bool any = false;
