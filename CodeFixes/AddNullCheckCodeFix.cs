@@ -1,4 +1,3 @@
-using System.Composition;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -10,7 +9,6 @@ namespace KernelDiscipline.CodeFixes
 {
     /// <summary>KD101: check the fallible result right after it is stored, and retry or return -EAGAIN when it is null.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddNullCheckCodeFix))]
-    [Shared]
     public sealed class AddNullCheckCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Check for null: retry or return -EAGAIN";

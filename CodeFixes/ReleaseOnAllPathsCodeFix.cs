@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Composition;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -11,7 +10,6 @@ namespace KernelDiscipline.CodeFixes
 {
     /// <summary>KD103: release the map or lock on each path out that still holds it (<c>pte.Unlock()</c> before the return).</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseOnAllPathsCodeFix))]
-    [Shared]
     public sealed class ReleaseOnAllPathsCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Release on every path out";

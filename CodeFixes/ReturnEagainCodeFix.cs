@@ -1,4 +1,3 @@
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -9,7 +8,6 @@ namespace KernelDiscipline.CodeFixes
 {
     /// <summary>KD102: on the failed-map path, return -EAGAIN (VmFault.NoPage in a fault handler) instead.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReturnEagainCodeFix))]
-    [Shared]
     public sealed class ReturnEagainCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Return -EAGAIN so the caller retries";

@@ -1,4 +1,3 @@
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +10,6 @@ namespace KernelDiscipline.CodeFixes
     /// are (the order of releases cannot deadlock).
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwapAcquisitionsCodeFix))]
-    [Shared]
     public sealed class SwapAcquisitionsCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Take the locks in the declared order";

@@ -1,4 +1,3 @@
-using System.Composition;
 using System.Linq;
 using KernelDiscipline.Analyzers.Engine;
 using Microsoft.CodeAnalysis;
@@ -16,7 +15,6 @@ namespace KernelDiscipline.CodeFixes
     /// again and re-reads what it depends on.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TryLockAndRetryCodeFix))]
-    [Shared]
     public sealed class TryLockAndRetryCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Try-lock; on failure drop the spinning lock, wait, and retry";

@@ -1,4 +1,3 @@
-using System.Composition;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -15,7 +14,6 @@ namespace KernelDiscipline.CodeFixes
     /// pairs are adjacent statements of one block: then the rewrite cannot change what is held anywhere else.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseDoubleLockCodeFix))]
-    [Shared]
     public sealed class UseDoubleLockCodeFix : KernelDisciplineCodeFix
     {
         public const string Title = "Take both locks through LockOrder.DoubleLock";
