@@ -110,13 +110,13 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (engine.known.ThreadingLock != null && invocation.TargetMethod.Name == "EnterScope" &&
                     SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, engine.known.ThreadingLock))
                 {
-                    return new AbstractValue(0, ConstValue.Unknown, receiver.LockKey, receiver.LockClass); // the scope stands for the lock
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, receiver.LockKey, receiver.LockClass); // the scope stands for the lock
                 }
 
                 if (annotation.TryAcquiresReceiver && receiver.LockKey != null)
                 {
                     string? lockClass = annotation.AcquiredClass ?? receiver.LockClass;
-                    return new AbstractValue(0, ConstValue.Unknown, tryLock: new TryLock(receiver.LockKey, lockClass, annotation.TrySuccessValue, invocation.Syntax));
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, tryLock: new TryLock(receiver.LockKey, lockClass, annotation.TrySuccessValue, invocation.Syntax));
                 }
 
                 string? returnedClass = null;
@@ -129,7 +129,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                return returnedClass is null ? AbstractValue.Empty : new AbstractValue(0, ConstValue.Unknown, null, returnedClass);
+                return returnedClass is null ? AbstractValue.Empty : new AbstractValue(SiteSet.Empty, ConstValue.Unknown, null, returnedClass);
             }
 
             /// <summary>Acquisitions and releases of receivers and arguments, and [MightSleep] calls.</summary>
@@ -163,7 +163,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     ApplySummary(invocation, summary, receiver);
                 }
 
-                if (annotation.AcquiresReceiver && invocation.Instance != null && receiver.Resources == 0)
+                if (annotation.AcquiresReceiver && invocation.Instance != null && receiver.Resources.IsEmpty)
                 {
                     Acquire(receiver, annotation.AcquiredClass, annotation.Nested, invocation.Syntax);
                 }
@@ -179,7 +179,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                if (annotation.ReleasesReceiver && invocation.Instance != null && receiver.Resources == 0)
+                if (annotation.ReleasesReceiver && invocation.Instance != null && receiver.Resources.IsEmpty)
                 {
                     Release(receiver.LockKey, invocation.Syntax);
                 }
@@ -188,7 +188,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     foreach (var argument in arguments)
                     {
-                        if (argument.Resources == 0)
+                        if (argument.Resources.IsEmpty)
                         {
                             Release(argument.LockKey, invocation.Syntax);
                         }
@@ -436,7 +436,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var release = engine.siteList[index].Annotation.ReleaseMethodName;
                 foreach (var pair in Facts.Vars.Pairs)
                 {
-                    if ((pair.Value & (1UL << index)) != 0 && pair.Key.Member is null && release != null)
+                    if (pair.Value.Contains(index) && pair.Key.Member is null && release != null)
                     {
                         return pair.Key.Text + "." + release + "()";
                     }

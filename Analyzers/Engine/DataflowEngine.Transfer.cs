@@ -48,8 +48,25 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Dictionary<IOperation, AbstractValue> values, EdgeHandler onEdge)
         {
+            // A loop that moves on to its next page skipped the failed one: it is not retried.
+            var facts = input.Clone();
+            if (key != FlowState.Normal && iterationAdvance.Advances(block, siteList[key]))
             {
-                var transfer = new Transfer(this, input.Clone(), key, values);
+                Skipped(key);
+                key = FlowState.Normal;
+            }
+
+            foreach (int failed in facts.Failed)
+            {
+                if (iterationAdvance.Advances(block, siteList[failed]))
+                {
+                    Skipped(failed);
+                    facts.Failed = facts.Failed.Without(failed);
+                }
+            }
+
+            {
+                var transfer = new Transfer(this, facts, key, values);
                 foreach (var operation in block.Operations)
                 {
                     transfer.Visit(operation);
@@ -92,43 +109,6 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         private static bool IsDead(AbstractValue ignored, Transfer transfer) => transfer.Dead;
-
-        /// <summary>The indices of the set bits of a resource set, without allocating.</summary>
-        private struct BitIndices
-        {
-            private ulong rest;
-            private int index;
-
-            public BitIndices(ulong set)
-            {
-                rest = set;
-                index = -1;
-            }
-
-            public int Current => index;
-
-            public BitIndices GetEnumerator() => this;
-
-            public bool MoveNext()
-            {
-                if (rest == 0)
-                {
-                    return false;
-                }
-
-                do
-                {
-                    index++;
-                    bool set = (rest & 1) != 0;
-                    rest >>= 1;
-                    if (set)
-                    {
-                        return true;
-                    }
-                }
-                while (true);
-            }
-        }
 
         private static bool TryLong(object? value, out long result)
         {
@@ -223,7 +203,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return true;
                 }
 
-                if (!TryNullTest(condition, out ulong resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
+                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
                 {
                     return true;
                 }
@@ -239,7 +219,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     ForgetLocksOf(facts, lockKey); // a null reference holds no lock
                 }
 
-                if (resources == 0)
+                if (resources.IsEmpty)
                 {
                     return true;
                 }
@@ -320,7 +300,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         VisitChildren(pattern.Pattern);
                         // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
                         var declared = DeclaredSymbol(pattern.Pattern);
-                        if (declared != null && tested.Resources != 0)
+                        if (declared != null && tested.Resources.IsEmpty is false)
                         {
                             Facts.Vars[new PathKey(declared, null)] = tested.Resources;
                         }
@@ -331,7 +311,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         ForgetTargets(operation);
                         return AbstractValue.Empty;
                     case IInstanceReferenceOperation:
-                        return new AbstractValue(0, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
+                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
                     case IFlowAnonymousFunctionOperation:
                         return AbstractValue.Empty; // analysed as its own body
                     default:
@@ -374,7 +354,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                if (receiver.Resources != 0)
+                if (receiver.Resources.IsEmpty is false)
                 {
                     if (annotation.ReleasesReceiver)
                     {
@@ -388,7 +368,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 for (int i = 0; i < arguments.Length; i++)
                 {
-                    if (arguments[i].Resources == 0)
+                    if (arguments[i].Resources.IsEmpty)
                     {
                         continue;
                     }
@@ -406,7 +386,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 LockEffects(invocation, annotation, receiver, arguments);
                 if (engine.known.NeverReturns(method))
                 {
-                    Crash(invocation, Key);
+                    foreach (int failed in Failures(Key, Facts))
+                    {
+                        Crash(invocation, failed);
+                    }
+
                     Dead = true;
                     return AbstractValue.Empty;
                 }
@@ -432,10 +416,12 @@ namespace KernelDiscipline.Analyzers.Engine
                     Key = FlowState.Normal; // the failed acquisition is tried again: a retry
                 }
 
+                Facts.Failed = Facts.Failed.Without(site.Index);
+
                 Facts.Facts[site.Index] = site.Annotation.Fallible
                     ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
                     : Fact.Held;
-                return new AbstractValue(1UL << site.Index, ConstValue.Unknown, "#" + site.Index, site.Annotation.AcquiredClass);
+                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, "#" + site.Index, site.Annotation.AcquiredClass);
             }
 
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
@@ -448,7 +434,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    if (TryNullTest(argument.Value, out ulong resources, out var whenTrue, out var whenFalse, out _) &&
+                    if (TryNullTest(argument.Value, out SiteSet resources, out var whenTrue, out var whenFalse, out _) &&
                         (crashWhen ? whenTrue : whenFalse) == Implies.Null)
                     {
                         foreach (int site in Bits(resources))
@@ -484,7 +470,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (target is IMemberReferenceOperation { Instance: { } instance } member)
                 {
                     var owner = Visit(instance);
-                    if (owner.Resources != 0)
+                    if (owner.Resources.IsEmpty is false)
                     {
                         Deref(owner, member);
                     }
@@ -509,7 +495,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var key = path.Value;
-                if (value.Resources != 0)
+                if (value.Resources.IsEmpty is false)
                 {
                     Facts.Vars[key] = value.Resources;
                 }
@@ -543,7 +529,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (member.Instance != null)
                 {
                     var owner = Visit(member.Instance);
-                    if (owner.Resources != 0)
+                    if (owner.Resources.IsEmpty is false)
                     {
                         Deref(owner, member);
                     }
@@ -563,14 +549,14 @@ namespace KernelDiscipline.Analyzers.Engine
                     return ReadPath(path.Value, member);
                 }
 
-                return new AbstractValue(0, ConstValue.Unknown, MemberKey(member), engine.known.LockClassOf(member.Member) ?? engine.known.LockClassOf(member.Type));
+                return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, MemberKey(member), engine.known.LockClassOf(member.Member) ?? engine.known.LockClassOf(member.Type));
             }
 
             private AbstractValue ReadPath(PathKey path, IOperation operation)
             {
-                Facts.Vars.TryGetValue(path, out ulong resources);
+                Facts.Vars.TryGetValue(path, out SiteSet resources);
                 var constant = path.Member is null && Facts.Constants.TryGetValue(path.Root, out var known) ? known : ConstValue.Unknown;
-                if (resources != 0 && operation.Syntax.Parent is { } parent && parent.IsKind(SyntaxKind.SuppressNullableWarningExpression))
+                if (!resources.IsEmpty && operation.Syntax.Parent is { } parent && parent.IsKind(SyntaxKind.SuppressNullableWarningExpression))
                 {
                     foreach (int site in Bits(resources))
                     {
@@ -741,12 +727,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 gone?.ForEach(held => facts.Locks.Remove(held));
             }
 
-            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
-                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && resources != 0;
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
+                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && !resources.IsEmpty;
 
-            private bool TryNullTest(IOperation condition, out ulong resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out string? lockKey)
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out string? lockKey)
             {
-                resources = 0;
+                resources = SiteSet.Empty;
                 whenTrue = whenFalse = Implies.Nothing;
                 declared = null;
                 lockKey = null;
@@ -784,7 +770,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 lockKey = operand is null ? lockKey : Value(operand).LockKey;
-                return resources != 0 || lockKey != null;
+                return !resources.IsEmpty || lockKey != null;
             }
 
             private static bool IsNullLiteral(IOperation operation)
@@ -842,7 +828,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 _ => null,
             };
 
-            private static BitIndices Bits(ulong set) => new BitIndices(set);
+            private static SiteSet Bits(SiteSet set) => set;
         }
     }
 }

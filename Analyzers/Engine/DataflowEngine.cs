@@ -17,9 +17,6 @@ namespace KernelDiscipline.Analyzers.Engine
     /// </summary>
     internal sealed partial class DataflowEngine
     {
-        /// <summary>Resources are a 64-bit set; acquisitions beyond that in one body are not followed.</summary>
-        public const int MaxSites = 64;
-
         private readonly KnownSymbols known;
         private readonly ControlFlowGraph cfg;
         private readonly IMethodSymbol? function;
@@ -30,6 +27,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly FlowState?[] inputs;
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
         private Findings? findings;
+        private readonly Liveness liveness;
 
         private readonly LockSummaries? summaries;
         private readonly int depth;
@@ -47,6 +45,7 @@ namespace KernelDiscipline.Analyzers.Engine
             this.cancellation = cancellation;
             inputs = new FlowState?[cfg.Blocks.Length];
             CollectSites();
+            liveness = new Liveness(cfg);
         }
 
         /// <summary>Local functions and lambdas of this body that call tracked APIs: each is analysed as its own body.</summary>
@@ -152,7 +151,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             foreach (var operation in root.DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation invocation && siteList.Count < MaxSites)
+                if (operation is IInvocationOperation invocation)
                 {
                     var annotation = known.Annotation(invocation.TargetMethod);
                     if (annotation.Fallible || annotation.AcquiresReturn)
@@ -196,8 +195,21 @@ namespace KernelDiscipline.Analyzers.Engine
                         return;
                     }
 
+                    foreach (var region in branch.LeavingRegions)
+                    {
+                        facts.Forget(region);
+                    }
+
+                    int position = Liveness.PositionOf(destination);
+                    Func<ISymbol, bool> isDead = symbol => liveness.DeadAt(symbol, position);
+                    if (position >= 0)
+                    {
+                        facts.ForgetDead(isDead);
+                    }
+
                     var target = inputs[destination.Ordinal] ??= new FlowState();
-                    if (target.Join(key, facts, owned: true))
+                    bool changed = target.Join(key, facts, owned: true);
+                    if (changed | (position >= 0 && target.Fold(isDead)))
                     {
                         work.Add(destination.Ordinal);
                     }
@@ -207,31 +219,60 @@ namespace KernelDiscipline.Analyzers.Engine
             return true;
         }
 
-        /// <summary>A catch handler may start anywhere in its try region: join what each try block starts with.</summary>
+        /// <summary>
+        /// A catch handler may start anywhere in its try region: join what each try block starts with, after the
+        /// finally regions between the block and the handler have run (an exception leaves through them first).
+        /// </summary>
         private void SeedHandlers(BasicBlock block, FlowState input, SortedSet<int> work)
         {
+            List<ControlFlowRegion>? finallies = null;
             for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
             {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion?.Kind != ControlFlowRegionKind.TryAndCatch)
+                if (region.Kind != ControlFlowRegionKind.Try)
                 {
                     continue;
                 }
 
-                foreach (var handler in region.EnclosingRegion.NestedRegions)
+                var parent = region.EnclosingRegion;
+                if (parent?.Kind == ControlFlowRegionKind.TryAndFinally)
                 {
-                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                    (finallies ??= new List<ControlFlowRegion>()).Add(parent.NestedRegions[parent.NestedRegions.Length - 1]);
+                    continue;
+                }
+
+                if (parent?.Kind != ControlFlowRegionKind.TryAndCatch)
+                {
+                    continue;
+                }
+
+                foreach (var handler in parent.NestedRegions)
+                {
+                    if (handler.Kind is not (ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler))
                     {
-                        var target = inputs[handler.FirstBlockOrdinal] ??= new FlowState();
-                        bool changed = false;
-                        foreach (var partition in input.Partitions)
+                        continue;
+                    }
+
+                    var target = inputs[handler.FirstBlockOrdinal] ??= new FlowState();
+                    bool changed = false;
+                    foreach (var partition in input.Partitions)
+                    {
+                        int key = partition.Key;
+                        var facts = partition.Value;
+                        if (finallies != null)
                         {
-                            changed |= target.Join(partition.Key, partition.Value);
+                            facts = facts.Clone();
+                            if (!finallies.TrueForAll(region => RunFinally(region, ref key, facts)))
+                            {
+                                continue;
+                            }
                         }
 
-                        if (changed)
-                        {
-                            work.Add(handler.FirstBlockOrdinal);
-                        }
+                        changed |= target.Join(key, facts);
+                    }
+
+                    if (changed)
+                    {
+                        work.Add(handler.FirstBlockOrdinal);
                     }
                 }
             }
@@ -343,9 +384,9 @@ namespace KernelDiscipline.Analyzers.Engine
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
-                    if (key != FlowState.Normal)
+                    foreach (int failed in Failures(key, facts))
                     {
-                        findings!.FailedExits.Add(new FailedExitFinding(siteList[key], FailedExitKind.Throw,
+                        findings!.FailedExits.Add(new FailedExitFinding(siteList[failed], FailedExitKind.Throw,
                             valueOperation?.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsThrow) ?? valueOperation?.Syntax, ConstValue.Unknown, valueOperation));
                     }
 
@@ -353,23 +394,38 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
+        /// <summary>A failed acquisition's path goes on as a silent skip (see <see cref="FailedExitKind.Skip"/>).</summary>
+        private void Skipped(int key)
+        {
+            if (Reporting)
+            {
+                var site = siteList[key];
+                findings!.FailedExits.Add(new FailedExitFinding(site, FailedExitKind.Skip, site.Invocation.Syntax, ConstValue.Unknown, null));
+            }
+        }
+
+        private readonly IterationAdvance iterationAdvance = new IterationAdvance();
+
+        /// <summary>The failed acquisitions a path is on: its partition's, and those folded into it.</summary>
+        private static SiteSet Failures(int key, FlowFacts facts) =>
+            key == FlowState.Normal ? facts.Failed : facts.Failed.Union(SiteSet.Of(key));
+
         private static bool IsThrow(SyntaxNode node) => node is ThrowStatementSyntax or ThrowExpressionSyntax;
 
         /// <summary>A path leaves the body: failed-map outcomes for KD102, held resources for KD103.</summary>
         private void Exit(int key, FlowFacts facts, IOperation? valueOperation, AbstractValue returned, SyntaxNode? exitSyntax)
         {
-            if (key != FlowState.Normal)
+            foreach (int failed in Failures(key, facts))
             {
                 var kind = valueOperation is null ? FailedExitKind.ReturnVoid : FailedExitKind.Return;
-                findings!.FailedExits.Add(new FailedExitFinding(siteList[key], kind, exitSyntax, returned.Constant, valueOperation));
+                findings!.FailedExits.Add(new FailedExitFinding(siteList[failed], kind, exitSyntax, returned.Constant, valueOperation));
             }
 
             CheckLocksAtExit(facts);
             for (int index = 0; index < siteList.Count; index++)
             {
                 var fact = facts.Facts[index];
-                ulong bit = 1UL << index;
-                if ((fact & Fact.Held) == 0 || (returned.Resources & bit) != 0)
+                if ((fact & Fact.Held) == 0 || returned.Resources.Contains(index))
                 {
                     continue;
                 }
@@ -378,7 +434,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 bool handedOn = false;
                 foreach (var pair in facts.Vars.Pairs)
                 {
-                    if ((pair.Value & bit) == 0)
+                    if (!pair.Value.Contains(index))
                     {
                         continue;
                     }

@@ -39,6 +39,8 @@ namespace KernelDiscipline.Analyzers.Engine
         Throw,
         /// <summary>A call that does not return ([DoesNotReturn], or [DoesNotReturnIf] triggered by the failure).</summary>
         Crash,
+        /// <summary>The failure path rejoined the success path, or a loop moved on to its next element: a silent skip.</summary>
+        Skip,
     }
 
     internal readonly struct UseFinding

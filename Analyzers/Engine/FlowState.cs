@@ -97,7 +97,7 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         public static readonly AbstractValue Empty = default;
 
-        public AbstractValue(ulong resources, ConstValue constant, string? lockKey = null, string? lockClass = null, TryLock? tryLock = null)
+        public AbstractValue(SiteSet resources, ConstValue constant, string? lockKey = null, string? lockClass = null, TryLock? tryLock = null)
         {
             Resources = resources;
             Constant = constant;
@@ -107,7 +107,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Bit i set: the value may be the result of acquisition site i.</summary>
-        public ulong Resources { get; }
+        public SiteSet Resources { get; }
 
         public ConstValue Constant { get; }
 
@@ -122,7 +122,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, LockKey, LockClass, TryLock);
 
         public AbstractValue Join(AbstractValue other) => new AbstractValue(
-            Resources | other.Resources,
+            Resources.Union(other.Resources),
             Constant.Join(other.Constant),
             LockKey == other.LockKey ? LockKey : null,
             LockClass == other.LockClass ? LockClass : null);
@@ -188,7 +188,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public readonly Fact[] Facts;
 
         /// <summary>Which resources each followed path may hold.</summary>
-        public LazyMap<PathKey, ulong> Vars;
+        public LazyMap<PathKey, SiteSet> Vars;
 
         /// <summary>Known constants of integer and enum locals and parameters (absent = unknown).</summary>
         public LazyMap<ISymbol, ConstValue> Constants;
@@ -202,6 +202,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locks this body released on every path reaching here, with where: a second release is unbalanced.</summary>
         public LazyMap<string, SyntaxNode> Released;
 
+        /// <summary>
+        /// Failed acquisitions whose paths were folded into this partition (<see cref="FlowState.Fold"/>): every exit
+        /// reached from here is judged for them too (KD102).
+        /// </summary>
+        public SiteSet Failed;
+
         /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
         public LazyMap<ISymbol, string> Aliases;
 
@@ -211,7 +217,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public FlowFacts(int sites)
         {
             Facts = new Fact[sites];
-            Vars = new LazyMap<PathKey, ulong>(null);
+            Vars = new LazyMap<PathKey, SiteSet>(null);
             Constants = new LazyMap<ISymbol, ConstValue>(SymbolEqualityComparer.Default);
             Captures = new LazyMap<CaptureId, AbstractValue>(null);
             Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
@@ -230,6 +236,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Released = from.Released.Clone();
             Aliases = from.Aliases.Clone();
             TakenFlags = from.TakenFlags.Clone();
+            Failed = from.Failed;
         }
 
         public FlowFacts Clone() => new FlowFacts(this);
@@ -245,6 +252,7 @@ namespace KernelDiscipline.Analyzers.Engine
             to.Released = Released.Clone();
             to.Aliases = Aliases.Clone();
             to.TakenFlags = TakenFlags.Clone();
+            to.Failed = Failed;
         }
 
         /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
@@ -260,12 +268,18 @@ namespace KernelDiscipline.Analyzers.Engine
 
             foreach (var pair in other.Vars.Pairs)
             {
-                bool present = Vars.TryGetValue(pair.Key, out ulong mine);
-                if (!present || (mine | pair.Value) != mine)
+                bool present = Vars.TryGetValue(pair.Key, out SiteSet mine);
+                if (!present || !mine.Covers(pair.Value))
                 {
-                    Vars[pair.Key] = mine | pair.Value;
+                    Vars[pair.Key] = mine.Union(pair.Value);
                     changed = true;
                 }
+            }
+
+            if (!Failed.Covers(other.Failed))
+            {
+                Failed = Failed.Union(other.Failed);
+                changed = true;
             }
 
             changed |= JoinConstants(other);
@@ -280,7 +294,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var joined = mine.Join(pair.Value);
-                if (joined.Resources != mine.Resources || !joined.Constant.Equals(mine.Constant))
+                if (!joined.Resources.Equals(mine.Resources) || !joined.Constant.Equals(mine.Constant))
                 {
                     Captures[pair.Key] = joined;
                     changed = true;
@@ -346,6 +360,123 @@ namespace KernelDiscipline.Analyzers.Engine
             return changed;
         }
 
+        /// <summary>
+        /// Whether every exit reached from here returns the same known values on these paths as on <paramref name="other"/>'s:
+        /// the engine knows values only through constants of locals and captures.
+        /// </summary>
+        public bool SameOutcomes(FlowFacts other)
+        {
+            if (Constants.Count != other.Constants.Count)
+            {
+                return false;
+            }
+
+            foreach (var pair in Constants.Pairs)
+            {
+                if (!other.Constants.TryGetValue(pair.Key, out var theirs) || theirs.Value != pair.Value.Value)
+                {
+                    return false;
+                }
+            }
+
+            foreach (var pair in Captures.Pairs)
+            {
+                var mine = pair.Value.Constant;
+                var theirs = other.Captures.TryGetValue(pair.Key, out var value) ? value.Constant : ConstValue.Unknown;
+                if (mine.IsKnown != theirs.IsKnown || mine.Value != theirs.Value)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether a live variable or a flow capture may still hold what site <paramref name="site"/> returned.</summary>
+        public bool Observes(int site, System.Func<ISymbol, bool> isDead)
+        {
+            foreach (var pair in Captures.Pairs)
+            {
+                if (pair.Value.Resources.Contains(site))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var pair in Vars.Pairs)
+            {
+                if (pair.Value.Contains(site) && !isDead(pair.Key.Root))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Forgets the locals and flow captures of the regions a branch leaves: nothing reads them after.</summary>
+        public void Forget(ControlFlowRegion region)
+        {
+            foreach (var capture in region.CaptureIds)
+            {
+                Captures.Remove(capture);
+            }
+
+            foreach (var local in region.Locals)
+            {
+                Constants.Remove(local);
+                Aliases.Remove(local);
+                TakenFlags.Remove(local);
+                // A local that still holds a held resource names it in the leak report: keep that one.
+                var key = new PathKey(local, null);
+                if (Vars.TryGetValue(key, out SiteSet resources) && !HoldsAny(resources))
+                {
+                    Vars.Remove(key);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Forgets what is known of variables that are dead here (<see cref="Liveness"/>): long bodies declare many
+        /// locals at the top, and carrying each to the end made every state grow with the body.
+        /// </summary>
+        public void ForgetDead(System.Func<ISymbol, bool> isDead)
+        {
+            List<PathKey>? vars = null;
+            foreach (var pair in Vars.Pairs)
+            {
+                if (isDead(pair.Key.Root) && !HoldsAny(pair.Value))
+                {
+                    (vars ??= new List<PathKey>()).Add(pair.Key);
+                }
+            }
+
+            vars?.ForEach(key => Vars.Remove(key));
+            List<ISymbol>? constants = null;
+            foreach (var symbol in Constants.Keys)
+            {
+                if (isDead(symbol))
+                {
+                    (constants ??= new List<ISymbol>()).Add(symbol);
+                }
+            }
+
+            constants?.ForEach(symbol => Constants.Remove(symbol));
+        }
+
+        private bool HoldsAny(SiteSet resources)
+        {
+            foreach (int i in resources)
+            {
+                if ((Facts[i] & Fact.Held) != 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private bool JoinConstants(FlowFacts other)
         {
             bool changed = false;
@@ -380,6 +511,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public Dictionary<int, FlowFacts> Partitions { get; } = new Dictionary<int, FlowFacts>();
 
+        /// <summary>
+        /// Failed-acquisition partitions folded into the normal one here: from this point on, a failure path could
+        /// not be told apart from the success paths (see <see cref="Fold"/>). Once folded, a key stays folded at this
+        /// point, so folding is monotone and the fixed point is still reached.
+        /// </summary>
+        public SiteSet Folded { get; private set; }
+
         /// <summary>Joins one partition in; true when anything changed.</summary>
         public bool Join(int key, FlowFacts facts) => Join(key, facts, owned: false);
 
@@ -389,6 +527,14 @@ namespace KernelDiscipline.Analyzers.Engine
         /// </summary>
         public bool Join(int key, FlowFacts facts, bool owned)
         {
+            if (key != Normal && Folded.Contains(key))
+            {
+                facts = owned ? facts : facts.Clone();
+                facts.Failed = facts.Failed.Union(SiteSet.Of(key));
+                key = Normal;
+                owned = true;
+            }
+
             if (!Partitions.TryGetValue(key, out var mine))
             {
                 Partitions[key] = owned ? facts : facts.Clone();
@@ -396,6 +542,46 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return mine.JoinWith(facts);
+        }
+
+        /// <summary>
+        /// Folds each failed partition into the normal one where nothing left can tell them apart: the same known
+        /// constants (so the same errno at every exit) and no live variable or capture holding the failed result.
+        /// The failure rides on in the normal partition (<see cref="FlowFacts.Failed"/>) and the exits reached from
+        /// here are judged for it as before. Without this, each silently skipped map would keep a partition alive to
+        /// the end of the body: time and memory quadratic in long methods.
+        /// </summary>
+        public bool Fold(System.Func<ISymbol, bool> isDead)
+        {
+            if (Partitions.Count < 2 || !Partitions.TryGetValue(Normal, out var normal))
+            {
+                return false;
+            }
+
+            List<int>? folded = null;
+            foreach (var partition in Partitions)
+            {
+                if (partition.Key != Normal && partition.Value.SameOutcomes(normal) && !partition.Value.Observes(partition.Key, isDead))
+                {
+                    (folded ??= new List<int>()).Add(partition.Key);
+                }
+            }
+
+            if (folded is null)
+            {
+                return false;
+            }
+
+            foreach (int key in folded)
+            {
+                var failed = Partitions[key];
+                failed.Failed = failed.Failed.Union(SiteSet.Of(key));
+                normal.JoinWith(failed);
+                Partitions.Remove(key);
+                Folded = Folded.Union(SiteSet.Of(key));
+            }
+
+            return true;
         }
     }
 }

@@ -62,6 +62,8 @@ namespace KernelDiscipline.Analyzers.Rules
                     return "it crashes at '" + RuleText.Shorten(exit.At!) + "'";
                 case FailedExitKind.ReturnVoid:
                     return options.ReportSilentSkip ? "it returns without retrying (a silent skip)" : null;
+                case FailedExitKind.Skip:
+                    return options.ReportSilentSkip ? "the page is skipped without retrying (a silent skip)" : null;
             }
 
             if (!exit.Value.IsKnown)

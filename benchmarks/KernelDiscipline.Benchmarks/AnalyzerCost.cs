@@ -31,7 +31,7 @@ internal sealed class AnalyzerCost
             ["CA1508"] = ReportDiagnostic.Warn,
         });
 
-    private static readonly MetadataReference[] References = Basic.Reference.Assemblies.Net80.References.All
+    public static readonly MetadataReference[] References = Basic.Reference.Assemblies.Net80.References.All
         .Cast<MetadataReference>()
         .Append(MetadataReference.CreateFromFile(typeof(KernelDiscipline.Runtime.Pmd).Assembly.Location))
         .ToArray();

@@ -54,6 +54,42 @@ internal static class CorpusGenerator
         text.Append("        return acc;\n    }\n\n");
     }
 
+    /// <summary>
+    /// One method of about <paramref name="lines"/> lines made of repeated blocks of every kind the engine follows:
+    /// a map whose failure is silently skipped (its failure partition lives on), a retry loop, a switch taking a
+    /// sleeping lock, and try/catch/finally around a spinning lock. Interpreter loops and generated code look so.
+    /// </summary>
+    public static string UglyLongMethod(int lines)
+    {
+        var text = new StringBuilder(Header).Append("public sealed class Ugly\n{\n    private static int Work(int x) => (x * 31) ^ (x >> 3);\n\n");
+        text.Append("    public int Run(MmStruct mm, Pmd pmd, TicketLock ptl, ulong addr, int seed)\n    {\n        int acc = seed;\n");
+        for (int i = 0; i * 24 < lines; i++)
+        {
+            text.Append($"        var pte{i} = pmd.MapLock(addr);\n");
+            text.Append($"        if (pte{i} != null)\n        {{\n            acc += pte{i}.Read() is null ? {i} : 1;\n            pte{i}.Unlock();\n        }}\n");
+            text.Append($"        for (int r{i} = 0; r{i} < 3; r{i}++)\n        {{\n            var p{i} = pmd.MapLock(addr);\n            if (p{i} is null)\n                continue;\n");
+            text.Append($"            acc = Work(acc);\n            p{i}.Unlock();\n            break;\n        }}\n");
+            text.Append($"        switch (acc & 3)\n        {{\n            case 0: mm.MmapLock.DownRead(); acc = Work(acc); mm.MmapLock.UpRead(); break;\n            case 1: acc++; break;\n            default: acc--; break;\n        }}\n");
+            text.Append($"        try\n        {{\n            ptl.Lock();\n            try {{ acc = Work(acc + {i}); }} finally {{ ptl.Unlock(); }}\n        }}\n        catch (InvalidOperationException) {{ acc = -{i}; }}\n");
+        }
+
+        return text.Append("        return acc;\n    }\n}\n").ToString();
+    }
+
+    /// <summary>One method of about <paramref name="lines"/> lines of labels and gotos around maps (kernel error-path style).</summary>
+    public static string GotoLongMethod(int lines)
+    {
+        var text = new StringBuilder(Header).Append("public sealed class Gotos\n{\n    private static int Work(int x) => (x * 31) ^ (x >> 3);\n\n");
+        text.Append("    public int Run(Pmd pmd, ulong addr, int seed)\n    {\n        int acc = seed, tries = 0, ret = 0;\n        PteMap? pte;\n");
+        for (int i = 0; i * 12 < lines; i++)
+        {
+            text.Append($"    again{i}:\n        pte = pmd.MapLock(addr);\n        if (pte is null)\n        {{\n            if (++tries < 3)\n                goto again{i};\n            ret = -Errno.EAGAIN;\n            goto out_;\n        }}\n");
+            text.Append($"        acc = Work(acc + {i});\n        pte.Unlock();\n        if (acc > {i * 13})\n            goto skip{i};\n        acc = Work(acc);\n    skip{i}:\n        tries = 0;\n");
+        }
+
+        return text.Append("        ret = acc;\n    out_:\n        return ret;\n    }\n}\n").ToString();
+    }
+
     /// <summary><paramref name="count"/> methods with <paramref name="depth"/> nested if/else diamonds around a map held throughout.</summary>
     public static string NestedDiamonds(int depth, int count)
     {

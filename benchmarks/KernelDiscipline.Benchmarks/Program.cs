@@ -33,6 +33,19 @@ if (part == "probe-driver")
     return 0;
 }
 
+if (part == "probe-long")
+{
+    // probe-long [ugly|goto] LINES...: one long method per size, KD vs compile, time and peak managed memory.
+    var shape = args.Contains("goto") ? (Func<int, string>)CorpusGenerator.GotoLongMethod : CorpusGenerator.UglyLongMethod;
+    foreach (var lines in args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0))
+    {
+        var sample = LongMethodCost.Measure(shape, lines, iterations: 1);
+        Console.WriteLine($"{sample.Lines} lines: compile {sample.CompileMs:F0} ms / {sample.CompilePeakMb:F0} MB; +KD {sample.KdMs:F0} ms (analyzer {sample.KdAnalyzerMs:F0} ms) / {sample.KdPeakMb:F0} MB; {sample.Diagnostics} diagnostics");
+    }
+
+    return 0;
+}
+
 if (part is "analyzers" or "all")
 {
     AnalyzerSection(report, methods, quick);

@@ -122,6 +122,108 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 Verify.VerifyAnalyzerAsync(source, Strict, Verify.Diagnostic("KD102").WithLocation(0)));
         }
 
+        [Fact]
+        public Task SilentSkipsInLoopsReportedOnlyWhenConfigured()
+        {
+            // A loop that moves on to the next address skips the failed page (continue in a for loop, the next
+            // element of a foreach); a break followed by a return of 0 skips the rest; a failed map the code steps
+            // around rejoins the success path. Each is a silent skip: allowed by default, reported when configured.
+            const string source = """
+                class C
+                {
+                    int ContinueInFor(Pmd pmd, ulong start, ulong end)
+                    {
+                        int done = 0;
+                        for (ulong addr = start; addr < end; addr += PageGeometry.PageSize)
+                        {
+                            var pte = {|#0:pmd.MapLock(addr)|};
+                            if (pte is null)
+                                continue;
+                            done++;
+                            pte.Unlock();
+                        }
+
+                        return done;
+                    }
+
+                    void ContinueInForeach(Pmd pmd, ulong[] addrs)
+                    {
+                        foreach (var addr in addrs)
+                        {
+                            var pte = {|#1:pmd.MapLock(addr)|};
+                            if (pte is null)
+                                continue;
+                            pte.Unlock();
+                        }
+                    }
+
+                    int BreakThenReturnZero(Pmd pmd, ulong start, ulong end)
+                    {
+                        for (ulong addr = start; addr < end; addr += PageGeometry.PageSize)
+                        {
+                            var pte = pmd.MapLock(addr);
+                            if (pte is null)
+                                break;
+                            pte.Unlock();
+                        }
+
+                        return {|#2:0|};
+                    }
+
+                    void SteppedAround(Pmd pmd, ulong addr)
+                    {
+                        var pte = {|#3:pmd.MapLock(addr)|};
+                        if (pte != null)
+                        {
+                            pte.Write(addr, null);
+                            pte.Unlock();
+                        }
+
+                        Console.WriteLine("done");
+                    }
+                }
+                """;
+            return Task.WhenAll(
+                Verify.VerifyAnalyzerAsync(System.Text.RegularExpressions.Regex.Replace(source, @"\{\|#\d:(.*?)\|\}", "$1")),
+                Verify.VerifyAnalyzerAsync(source, Strict,
+                    Verify.Diagnostic("KD102").WithLocation(0).WithArguments("pmd.MapLock(addr)", "the page is skipped without retrying (a silent skip)"),
+                    Verify.Diagnostic("KD102").WithLocation(1),
+                    Verify.Diagnostic("KD102").WithLocation(2).WithArguments("pmd.MapLock(addr)", "it returns 0 without retrying (a silent skip)"),
+                    Verify.Diagnostic("KD102").WithLocation(3)));
+        }
+
+        [Fact]
+        public Task RetryLoopOverTheSameAddressIsARetryEvenWhenStrict() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                int Retry(Pmd pmd, ulong addr)
+                {
+                    for (int tries = 0; tries < 3; tries++)
+                    {
+                        var pte = pmd.MapLock(addr);
+                        if (pte is null)
+                            continue;
+                        pte.Unlock();
+                        return 0;
+                    }
+
+                    return -Errno.EAGAIN;
+                }
+
+                int GotoOutKeepsItsErrnoAfterTheJoin(Pmd pmd, ulong addr, bool busy)
+                {
+                    int ret = -Errno.EAGAIN;
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        goto out_;
+                    ret = busy ? -Errno.EBUSY : 0;
+                    pte.Unlock();
+                out_:
+                    return ret;
+                }
+            }
+            """, Strict);
+
         // ---- Valid: the accepted outcomes, in the kernel's shapes ----
 
         [Fact]
