@@ -1,11 +1,23 @@
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace KernelDiscipline.Analyzers
 {
-    /// <summary>Every rule's descriptor and help link, in one place.</summary>
+    /// <summary>
+    /// Every rule's descriptor and help link, in one place: one descriptor per rule id (SARIF lists a rule once per
+    /// descriptor), with the variable part of a rule's message passed as an argument.
+    /// </summary>
     internal static class Descriptors
     {
-        public const string HelpLinkBase = "https://github.com/KernelDiscipline/KernelDiscipline/blob/main/docs/rules/";
+        /// <summary>
+        /// The repository the package declares (RepositoryUrl in Directory.Build.props, stamped into this assembly),
+        /// so the help links and the package's metadata cannot point at different places.
+        /// </summary>
+        public static readonly string RepositoryUrl = typeof(Descriptors).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "RepositoryUrl")?.Value?.TrimEnd('/') ?? "https://github.com/KernelDiscipline/KernelDiscipline";
+
+        public static readonly string HelpLinkBase = RepositoryUrl + "/blob/main/docs/rules/";
 
         private const string MapCategory = "KernelDiscipline.MapDiscipline";
 
@@ -25,19 +37,18 @@ namespace KernelDiscipline.Analyzers
             MapCategory,
             "A failed pte_offset_map_lock is transient: the caller can retry. Returning -EFAULT, -EEXIST or -ENOMEM, throwing, crashing or returning VM_FAULT_SIGBUS turns a benign race into a user-visible error.");
 
-        public static readonly DiagnosticDescriptor KD103NotReleased = Create(
+        public static readonly DiagnosticDescriptor KD103Release = Create(
             "KD103",
             "Release a successful map or lock on every path",
-            "'{0}' succeeds on a path that leaves the method without releasing it; call {1} on every path out, or hand ownership on",
+            "'{0}' {1}",
             MapCategory,
-            "A successful map holds the page table lock (and the RCU read side): leaving without pte_unmap_unlock deadlocks the next user of the table.");
+            "A successful map holds the page table lock (and the RCU read side): leaving without pte_unmap_unlock deadlocks the next user of the table. After pte_unmap_unlock the table may be freed at any moment: nothing read through the old map is valid, and a second release is a bug.");
 
-        public static readonly DiagnosticDescriptor KD103UsedAfterRelease = Create(
-            "KD103",
-            "Release a successful map or lock on every path",
-            "'{0}' is used after it was released; the page table may be gone: map it again",
-            MapCategory,
-            "After pte_unmap_unlock the table may be freed at any moment; nothing read through the old map is valid.");
+        /// <summary>KD103's second argument when a successful map or lock leaks: the release to call.</summary>
+        public static string NotReleased(string release) =>
+            $"succeeds on a path that leaves the method without releasing it; call {release} on every path out, or hand ownership on";
+
+        public const string UsedAfterRelease = "is used after it was released; the page table may be gone: map it again";
 
         public static readonly DiagnosticDescriptor KD201LockOrder = Create(
             "KD201",
@@ -56,30 +67,37 @@ namespace KernelDiscipline.Analyzers
         public static readonly DiagnosticDescriptor KD203SleepInAtomic = Create(
             "KD203",
             "Do not sleep in atomic context",
-            "'{0}' may sleep while {1} is held (taken at line {2}); try-lock instead, and when that fails drop {1}, take the sleeping lock and retry",
+            "'{0}' {1} while {2} is held (taken at line {3}); {4}",
             LockCategory,
-            "Holding a spinning lock (or a live lockless map, an RCU read-side section) makes the context atomic: a sleeping lock or a call that may sleep there can deadlock or corrupt RCU.");
+            "Holding a spinning lock (or a live lockless map, an RCU read-side section) makes the context atomic: a sleeping lock or a call that may sleep there can deadlock or corrupt RCU; an await there may resume on another thread, which cannot release the lock.");
 
-        public static readonly DiagnosticDescriptor KD204DoubleAcquire = Create(
+        /// <summary>KD203's advice for a sleeping lock: the kernel's try-lock, drop and retry.</summary>
+        public static string SleepingLockAdvice(string held) =>
+            $"try-lock instead, and when that fails drop {held}, take the sleeping lock and retry";
+
+        /// <summary>KD203's advice for a call that may sleep (an allocation, I/O).</summary>
+        public static string SleepingCallAdvice(string held) =>
+            $"make the call before taking {held}, or drop {held} around it and take it again after";
+
+        /// <summary>KD203's advice for an await.</summary>
+        public static string AwaitAdvice(string held) =>
+            $"release {held} before awaiting";
+
+        public static readonly DiagnosticDescriptor KD204LockBalance = Create(
             "KD204",
             "Keep lock acquisitions and releases balanced",
-            "'{0}' takes {1} which is already held (taken at line {2}); the second acquisition deadlocks",
+            "'{0}' {1}",
             LockCategory,
             "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
 
-        public static readonly DiagnosticDescriptor KD204DoubleRelease = Create(
-            "KD204",
-            "Keep lock acquisitions and releases balanced",
-            "'{0}' releases a lock that is not held: it was already released at line {1}",
-            LockCategory,
-            "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
+        public static string DoubleAcquire(string lockClass, string line) =>
+            $"takes {lockClass} which is already held (taken at line {line}); the second acquisition deadlocks";
 
-        public static readonly DiagnosticDescriptor KD204HeldAtExit = Create(
-            "KD204",
-            "Keep lock acquisitions and releases balanced",
-            "{0} taken by '{1}' is still held when the method returns{2}; release it on every path, or declare the method [Acquires]",
-            LockCategory,
-            "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
+        public static string DoubleRelease(string line) =>
+            $"releases a lock that is not held: it was already released at line {line}";
+
+        public static string HeldAtExit(string lockClass, bool somePaths) =>
+            $"takes {lockClass}, which is still held when the method returns{(somePaths ? " on some paths" : string.Empty)}; release it on every path, or declare the method [Acquires]";
 
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 

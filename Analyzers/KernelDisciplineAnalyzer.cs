@@ -23,14 +23,11 @@ namespace KernelDiscipline.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.KD101MayBeNull,
             Descriptors.KD102WrongFailure,
-            Descriptors.KD103NotReleased,
-            Descriptors.KD103UsedAfterRelease,
+            Descriptors.KD103Release,
             Descriptors.KD201LockOrder,
             Descriptors.KD202SameClassNesting,
             Descriptors.KD203SleepInAtomic,
-            Descriptors.KD204DoubleAcquire,
-            Descriptors.KD204DoubleRelease,
-            Descriptors.KD204HeldAtExit);
+            Descriptors.KD204LockBalance);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)

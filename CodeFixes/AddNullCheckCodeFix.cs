@@ -31,7 +31,7 @@ namespace KernelDiscipline.CodeFixes
             var statement = acquisition?.FirstAncestorOrSelf<StatementSyntax>();
             var holder = acquisition is null || statement is null ? null : Holder(statement, acquisition);
             var anchor = statement?.Parent is LabeledStatementSyntax label ? label : statement;
-            if (holder is null || anchor?.Parent is not BlockSyntax)
+            if (holder is null || anchor?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax))
             {
                 return null;
             }
@@ -46,7 +46,10 @@ namespace KernelDiscipline.CodeFixes
                     SyntaxFactory.IsPatternExpression(holder, SyntaxFactory.ConstantPattern(SyntaxFactory.LiteralExpression(SyntaxKind.NullLiteralExpression))),
                     failure)
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            return root.InsertNodesAfter(anchor, new[] { check });
+            // A top-level statement sits in a global statement of the compilation unit: the check goes beside it.
+            return anchor.Parent is GlobalStatementSyntax global
+                ? root.InsertNodesAfter(global, new[] { SyntaxFactory.GlobalStatement(check) })
+                : root.InsertNodesAfter(anchor, new[] { check });
         }
 
         /// <summary>The variable or member the acquisition is stored in, by a declaration or an assignment statement.</summary>

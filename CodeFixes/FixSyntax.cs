@@ -75,14 +75,25 @@ namespace KernelDiscipline.CodeFixes
                 }
             }
 
-            var symbol = function is null ? null : FunctionSymbol(function, model);
+            // Top-level statements have no function syntax: their symbol is the synthesized entry point.
+            var symbol = function is null ? model.GetEnclosingSymbol(acquisition.SpanStart) as IMethodSymbol : FunctionSymbol(function, model);
             if (symbol is null)
             {
                 return null;
             }
 
             var type = symbol.ReturnType;
-            if (symbol.ReturnsVoid)
+            if (symbol.IsAsync && type is INamedTypeSymbol { Name: "Task" or "ValueTask" } task)
+            {
+                // An async method returns its task's result: `return;` for Task, the value for Task<int>.
+                if (task.TypeArguments.Length == 0)
+                {
+                    return Statement("return;");
+                }
+
+                type = task.TypeArguments[0];
+            }
+            else if (symbol.ReturnsVoid)
             {
                 return Statement("return;");
             }

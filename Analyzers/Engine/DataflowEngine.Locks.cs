@@ -405,7 +405,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>KD203: something that may sleep while a spinning lock (or a live lockless map) is held.</summary>
-            private void CheckSleep(string? lockClass, SyntaxNode site)
+            private void CheckSleep(string? lockClass, SyntaxNode site, bool atAwait = false)
             {
                 HeldLock? first = null;
                 int spinning = 0;
@@ -420,7 +420,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (first is { } reported)
                 {
-                    LockFinding(new LockFinding(LockProblem.SleepInAtomic, site, lockClass, reported, spinningHeld: spinning, heldRelease: ReleaseOf(reported)));
+                    LockFinding(new LockFinding(LockProblem.SleepInAtomic, site, lockClass, reported, spinningHeld: spinning, heldRelease: ReleaseOf(reported), atAwait: atAwait));
                 }
             }
 

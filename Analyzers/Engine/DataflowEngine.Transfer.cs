@@ -314,6 +314,11 @@ namespace KernelDiscipline.Analyzers.Engine
                         return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
                     case IFlowAnonymousFunctionOperation:
                         return AbstractValue.Empty; // analysed as its own body
+                    case IAwaitOperation awaited:
+                        VisitChildren(awaited);
+                        // The continuation may run on another thread: a spinning lock held across it cannot be released there.
+                        CheckSleep(null, awaited.Syntax, atAwait: true);
+                        return AbstractValue.Empty;
                     default:
                         VisitChildren(operation);
                         return AbstractValue.Empty;

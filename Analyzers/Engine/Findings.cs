@@ -123,8 +123,9 @@ namespace KernelDiscipline.Analyzers.Engine
     internal readonly struct LockFinding
     {
         public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, HeldLock? held, SyntaxNode? earlier = null,
-            int spinningHeld = 0, string? heldRelease = null)
+            int spinningHeld = 0, string? heldRelease = null, bool atAwait = false)
         {
+            AtAwait = atAwait;
             Problem = problem;
             At = at;
             Class = lockClass;
@@ -133,6 +134,9 @@ namespace KernelDiscipline.Analyzers.Engine
             SpinningHeld = spinningHeld;
             HeldRelease = heldRelease;
         }
+
+        /// <summary>For KD203: the point is an <c>await</c> (the continuation may run on another thread), not a sleep.</summary>
+        public bool AtAwait { get; }
 
         /// <summary>For KD203: how many spinning locks (or live maps) are held there.</summary>
         public int SpinningHeld { get; }

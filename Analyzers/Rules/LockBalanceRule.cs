@@ -10,18 +10,17 @@ namespace KernelDiscipline.Analyzers.Rules
         public static void Report(Findings findings, Action<Diagnostic> report)
         {
             RuleText.ReportLocks(findings, LockProblem.DoubleAcquire, report, finding => Diagnostic.Create(
-                Descriptors.KD204DoubleAcquire,
+                Descriptors.KD204LockBalance,
                 finding.At.GetLocation(),
                 new[] { finding.Held!.Value.Site.GetLocation() },
                 RuleText.Shorten(finding.At),
-                RuleText.Class(finding.Class),
-                RuleText.Line(finding.Held.Value.Site)));
+                Descriptors.DoubleAcquire(RuleText.Class(finding.Class), RuleText.Line(finding.Held.Value.Site))));
             RuleText.ReportLocks(findings, LockProblem.DoubleRelease, report, finding => Diagnostic.Create(
-                Descriptors.KD204DoubleRelease,
+                Descriptors.KD204LockBalance,
                 finding.At.GetLocation(),
                 new[] { finding.Earlier!.GetLocation() },
                 RuleText.Shorten(finding.At),
-                RuleText.Line(finding.Earlier!)));
+                Descriptors.DoubleRelease(RuleText.Line(finding.Earlier!))));
 
             // One report per acquisition: "on some paths" if any exit holds it only maybe.
             var mayAt = new System.Collections.Generic.HashSet<SyntaxNode>();
@@ -34,11 +33,10 @@ namespace KernelDiscipline.Analyzers.Rules
             }
 
             RuleText.ReportLocks(findings, LockProblem.HeldAtExit, report, finding => Diagnostic.Create(
-                Descriptors.KD204HeldAtExit,
+                Descriptors.KD204LockBalance,
                 finding.At.GetLocation(),
-                RuleText.Class(finding.Class),
                 RuleText.Shorten(finding.At),
-                mayAt.Contains(finding.At) ? " on some paths" : string.Empty));
+                Descriptors.HeldAtExit(RuleText.Class(finding.Class), mayAt.Contains(finding.At))));
         }
     }
 }

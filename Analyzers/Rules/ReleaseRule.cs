@@ -45,12 +45,12 @@ namespace KernelDiscipline.Analyzers.Rules
                     .Add(RuleText.ExitsMaybeNullProperty, string.Join(",", exits.Select(e => e.MaybeNull ? "1" : "0")))
                     .Add(RuleText.EndOfBodyProperty, endOfBody ? (endOfBodyMaybeNull ? "maybe-null" : "held") : null);
                 report(Diagnostic.Create(
-                    Descriptors.KD103NotReleased,
+                    Descriptors.KD103Release,
                     site.Invocation.Syntax.GetLocation(),
                     exits.Select(e => e.Exit!.GetLocation()),
                     properties,
                     RuleText.Call(site),
-                    release + "()"));
+                    Descriptors.NotReleased(release + "()")));
             }
 
             var used = new HashSet<AcquireSite>();
@@ -68,10 +68,11 @@ namespace KernelDiscipline.Analyzers.Rules
                     _ => use.Operation.Syntax,
                 };
                 report(Diagnostic.Create(
-                    Descriptors.KD103UsedAfterRelease,
+                    Descriptors.KD103Release,
                     at.GetLocation(),
                     new[] { use.Site.Invocation.Syntax.GetLocation() },
-                    RuleText.Shorten(at)));
+                    RuleText.Shorten(at),
+                    Descriptors.UsedAfterRelease));
             }
         }
     }

@@ -16,7 +16,17 @@ namespace KernelDiscipline.Analyzers.Rules
                     .Add(RuleText.SpinningHeldProperty, finding.SpinningHeld.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Add(RuleText.HeldReleaseProperty, finding.HeldRelease),
                 RuleText.Shorten(finding.At),
+                finding.AtAwait ? "may resume on another thread" : "may sleep",
                 RuleText.Class(finding.Held.Value.Class),
-                RuleText.Line(finding.Held.Value.Site)));
+                RuleText.Line(finding.Held.Value.Site),
+                Advice(finding)));
+
+        private static string Advice(LockFinding finding)
+        {
+            string held = RuleText.Class(finding.Held!.Value.Class);
+            return finding.AtAwait ? Descriptors.AwaitAdvice(held)
+                : finding.Class != null ? Descriptors.SleepingLockAdvice(held)
+                : Descriptors.SleepingCallAdvice(held);
+        }
     }
 }

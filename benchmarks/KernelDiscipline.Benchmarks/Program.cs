@@ -14,6 +14,7 @@ using KernelDiscipline.Analyzers.Engine;
 using KernelDiscipline.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|all] [--quick] [--methods N] [--out BENCHMARKS.md]
+// Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size).
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string part = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -148,7 +149,34 @@ static void AnalyzerSection(Report report, int methods, bool quick)
 
     double depthExponent = Slope(depths);
     report.Target("KD time vs nested diamond depth: exponent (1 = linear)", $"{depthExponent:F2}", depthExponent <= 1.15);
+    LongMethodSection(report, quick);
     report.Line("\nAll KD rules are clients of one engine pass per body, so the analyzer's AnalyzerTelemetryInfo time above is the time of all rules together.\n");
+}
+
+static void LongMethodSection(Report report, bool quick)
+{
+    // One method per size: the field's shapes (issue 9) — blocks of every kind the engine follows, and goto-heavy code.
+    report.Line("\n### One long method: time and peak managed memory by size (KD vs the compiler on the same text)\n");
+    report.Line("| shape | lines | compile ms | + KD ms | KD analyzer ms | compile peak MB | + KD peak MB | KD diagnostics |\n|---|---|---|---|---|---|---|---|");
+    foreach (var (name, shape) in new (string, Func<int, string>)[] { ("blocks of every kind", CorpusGenerator.UglyLongMethod), ("labels and gotos", CorpusGenerator.GotoLongMethod) })
+    {
+        LongMethodCost.Measure(shape, 250, iterations: 1); // warm-up
+        var time = new List<(double X, double Y)>();
+        var memory = new List<(double X, double Y)>();
+        for (int lines = 250; lines <= (quick ? 2000 : 8000); lines *= 2)
+        {
+            var sample = LongMethodCost.Measure(shape, lines, iterations: quick ? 1 : 3);
+            time.Add((sample.Lines, sample.KdAnalyzerMs));
+            memory.Add((sample.Lines, Math.Max(sample.KdPeakMb, 0.5)));
+            report.Line($"| {name} | {sample.Lines} | {sample.CompileMs:F0} | {sample.KdMs:F0} | {sample.KdAnalyzerMs:F0} | {sample.CompilePeakMb:F0} | {sample.KdPeakMb:F0} | {sample.Diagnostics} |");
+        }
+
+        double timeExponent = Slope(time), memoryExponent = Slope(memory);
+        report.Target($"one long method ({name}), 250…8000 lines: exponent of KD analyzer time (1 = linear)", $"{timeExponent:F2}", timeExponent <= 1.2);
+        report.Target($"one long method ({name}), 250…8000 lines: exponent of peak memory with KD (1 = linear)", $"{memoryExponent:F2}", memoryExponent <= 1.2);
+    }
+
+    report.Line("\nBefore the fix (the field's report, issue 9): 1,000 lines 6.9 s / 1.35 GiB, 2,000 lines 25 s / 4 GiB, 5,000 lines OutOfMemoryException.");
 }
 
 static void RuntimeSection(Report report, bool quick)

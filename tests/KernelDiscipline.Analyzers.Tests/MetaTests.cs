@@ -28,7 +28,8 @@ namespace KernelDiscipline.Analyzers.Tests
         [MemberData(nameof(RuleIds))]
         public void RuleHasDocPageHelpLinkReleaseEntryAndReadmeRow(string id)
         {
-            var descriptors = Descriptors().Where(d => d.Id == id).ToList();
+            // One descriptor per id: SARIF lists a rule once per descriptor.
+            var descriptors = new[] { Assert.Single(Descriptors(), d => d.Id == id) }.ToList();
             var title = descriptors[0].Title.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Assert.All(descriptors, d => Assert.Equal(title, d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
@@ -41,7 +42,9 @@ namespace KernelDiscipline.Analyzers.Tests
                 Assert.Contains(heading, lines);
             }
 
-            Assert.All(descriptors, d => Assert.Equal($"https://github.com/KernelDiscipline/KernelDiscipline/blob/main/docs/rules/{id}.md", d.HelpLinkUri));
+            // The help link derives from the repository the package declares, never from a second copy of it.
+            var declared = System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Build.props")).Descendants("RepositoryUrl").Single().Value;
+            Assert.All(descriptors, d => Assert.Equal($"{declared}/blob/main/docs/rules/{id}.md", d.HelpLinkUri));
 
             var release = File.ReadAllLines(Path.Combine(Root, "Analyzers", "AnalyzerReleases.Unshipped.md"))
                 .Concat(File.ReadAllLines(Path.Combine(Root, "Analyzers", "AnalyzerReleases.Shipped.md")))
@@ -52,6 +55,16 @@ namespace KernelDiscipline.Analyzers.Tests
 
             var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
             Assert.Contains($"| [{id}](docs/rules/{id}.md) | {title} |", readme);
+        }
+
+        [Fact]
+        public void AnalyzerAssemblyCarriesTheDeclaredRepository()
+        {
+            var declared = System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Build.props")).Descendants("RepositoryUrl").Single().Value;
+            var stamped = typeof(KernelDisciplineAnalyzer).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>()
+                .Single(attribute => attribute.Key == "RepositoryUrl");
+            Assert.Equal(declared, stamped.Value);
         }
 
         [Fact]

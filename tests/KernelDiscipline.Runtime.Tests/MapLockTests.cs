@@ -188,6 +188,20 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void AnAddressInsideAPageMapsThatPagesEntry()
+        {
+            // pte_offset_map_lock(addr) takes any address: the entry is the one of the page holding it.
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, 2 * PageGeometry.PageSize);
+            var pmd = mm.PmdOffset(Mm.Base)!;
+            var pte = pmd.MapLock(Mm.Base + PageGeometry.PageSize + 0x123)!;
+            Assert.Equal(1, pte.Index);
+            Assert.Same(pte.Read(Mm.Base + PageGeometry.PageSize), pte.Read());
+            Assert.NotNull(pte.Read());
+            pte.Unlock();
+        }
+
+        [Fact]
         public void PmdWritesNeedThePmdLock()
         {
             var (mm, _) = Mm.WithVma();

@@ -8,6 +8,83 @@ namespace KernelDiscipline.Analyzers.Tests.CodeFixes
     public class AddNullCheckCodeFixTests
     {
         [Fact]
+        public Task AsyncMethodsAndSwitchSections() => Verify.VerifyCodeFixAsync("""
+            using System.Threading.Tasks;
+            using KernelDiscipline.Runtime;
+
+            class C
+            {
+                async Task Touch(Pmd pmd, ulong addr)
+                {
+                    await Task.Yield();
+                    var pte = pmd.MapLock(addr);
+                    {|KD101:pte|}.Unlock();
+                }
+
+                async Task<int> Count(Pmd pmd, ulong addr)
+                {
+                    await Task.Yield();
+                    var pte = pmd.MapLock(addr);
+                    {|KD101:pte|}.Unlock();
+                    return 1;
+                }
+
+                int Pick(Pmd pmd, ulong addr, int how)
+                {
+                    switch (how)
+                    {
+                        case 0:
+                            var pte = pmd.MapLock(addr);
+                            {|KD101:pte|}.Unlock();
+                            return 0;
+                        default:
+                            return 1;
+                    }
+                }
+            }
+            """, """
+            using System.Threading.Tasks;
+            using KernelDiscipline.Runtime;
+
+            class C
+            {
+                async Task Touch(Pmd pmd, ulong addr)
+                {
+                    await Task.Yield();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return;
+                    pte.Unlock();
+                }
+
+                async Task<int> Count(Pmd pmd, ulong addr)
+                {
+                    await Task.Yield();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    pte.Unlock();
+                    return 1;
+                }
+
+                int Pick(Pmd pmd, ulong addr, int how)
+                {
+                    switch (how)
+                    {
+                        case 0:
+                            var pte = pmd.MapLock(addr);
+                            if (pte is null)
+                                return -Errno.EAGAIN;
+                            pte.Unlock();
+                            return 0;
+                        default:
+                            return 1;
+                    }
+                }
+            }
+            """);
+
+        [Fact]
         public Task ReturnsEagainFromAnErrnoMethod() => Verify.VerifyCodeFixAsync("""
             using KernelDiscipline.Runtime;
 

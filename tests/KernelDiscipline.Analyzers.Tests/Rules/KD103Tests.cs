@@ -25,7 +25,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """,
-            Verify.Diagnostic("KD103").WithLocation(0).WithArguments("pmd.MapLock(addr)", "Unlock()"));
+            Verify.Diagnostic("KD103").WithLocation(0).WithArguments("pmd.MapLock(addr)", "succeeds on a path that leaves the method without releasing it; call Unlock() on every path out, or hand ownership on"));
 
         [Fact]
         public Task LocklessMapNeverDisposedAndHugeLockNeverUnlocked() => Verify.VerifyAnalyzerAsync("""
@@ -45,8 +45,8 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """,
-            Verify.Diagnostic("KD103").WithLocation(0).WithArguments("pmd.Map(addr)", "Dispose()"),
-            Verify.Diagnostic("KD103").WithLocation(1).WithArguments("pmd.TransHugeLock(vma)", "Unlock()"));
+            Verify.Diagnostic("KD103").WithLocation(0).WithArguments("pmd.Map(addr)", "succeeds on a path that leaves the method without releasing it; call Dispose() on every path out, or hand ownership on"),
+            Verify.Diagnostic("KD103").WithLocation(1).WithArguments("pmd.TransHugeLock(vma)", "succeeds on a path that leaves the method without releasing it; call Unlock() on every path out, or hand ownership on"));
 
         [Fact]
         public Task UseAfterUnlock() => Verify.VerifyAnalyzerAsync("""

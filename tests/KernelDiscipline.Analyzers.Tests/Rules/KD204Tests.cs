@@ -40,8 +40,8 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """,
-            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("mmap_lock", "mm.MmapLock.DownRead()", ""),
-            Verify.Diagnostic("KD204").WithLocation(1).WithArguments("folio_lock", "folio.Lock()", ""));
+            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("mm.MmapLock.DownRead()", "takes mmap_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"),
+            Verify.Diagnostic("KD204").WithLocation(1).WithArguments("folio.Lock()", "takes folio_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"));
 
         [Fact]
         public Task HeldOnOneIncomingPathButNotTheOther() => Verify.VerifyAnalyzerAsync("""
@@ -56,7 +56,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """,
-            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("folio_lock", "folio.Lock()", " on some paths"));
+            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("folio.Lock()", "takes folio_lock, which is still held when the method returns on some paths; release it on every path, or declare the method [Acquires]"));
 
         [Fact]
         public Task BalancedShapes() => Verify.VerifyAnalyzerAsync("""
