@@ -214,7 +214,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                     if (method.Name == nameof(System.Threading.Monitor.Enter))
                     {
-                        Acquire(target, null, nested: false, invocation.Syntax);
+                        Acquire(target, null, nested: false, invocation.Syntax, reentrant: true);
                         if (arguments.Length > 1 && PathOf(invocation.Arguments[1].Value) is { Member: null } flag)
                         {
                             Facts.TakenFlags[flag.Root] = target.LockKey;
@@ -233,7 +233,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     if (method.Name is "Enter" or "EnterScope")
                     {
-                        Acquire(receiver, null, nested: false, invocation.Syntax);
+                        Acquire(receiver, null, nested: false, invocation.Syntax, reentrant: true);
                     }
                     else if (method.Name == "Exit")
                     {
@@ -305,13 +305,19 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            private void Acquire(AbstractValue target, string? declaredClass, bool nested, SyntaxNode site)
+            private void Acquire(AbstractValue target, string? declaredClass, bool nested, SyntaxNode site, bool reentrant = false)
             {
+                if (reentrant && target.LockKey != null && Facts.Locks.TryGetValue(target.LockKey, out var entered) && entered.Reentrant)
+                {
+                    Facts.Locks[target.LockKey] = entered.WithDepth(entered.Depth + 1); // legal re-entry: nothing new is taken
+                    return;
+                }
+
                 string? lockClass = declaredClass ?? target.LockClass;
                 CheckAcquire(target.LockKey, lockClass, nested, isTry: false, site);
                 if (target.LockKey != null)
                 {
-                    Facts.Locks[target.LockKey] = new HeldLock(target.LockKey, lockClass, nested, may: false, site);
+                    Facts.Locks[target.LockKey] = new HeldLock(target.LockKey, lockClass, nested, may: false, site, reentrant);
                     Facts.Released.Remove(target.LockKey);
                 }
             }
@@ -323,7 +329,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     return;
                 }
 
-                if (Facts.Locks.Remove(key))
+                if (Facts.Locks.TryGetValue(key, out var held) && held.Depth > 1)
+                {
+                    Facts.Locks[key] = held.WithDepth(held.Depth - 1); // leaves one level of a re-entered lock
+                }
+                else if (Facts.Locks.Remove(key))
                 {
                     Facts.Released[key] = site;
                 }
@@ -386,7 +396,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    if (held.Class == lockClass && info.Rank != 0 && !nested && !held.Nested && !sameClassReported)
+                    // A re-entrant lock of the class may be this very lock entered again (a summary names no object).
+                    if (held.Class == lockClass && info.Rank != 0 && !nested && !held.Nested && !sameClassReported && !(held.Reentrant && key is null))
                     {
                         sameClassReported = true;
                         LockFinding(new LockFinding(LockProblem.SameClass, site, lockClass, held));

@@ -151,14 +151,24 @@ namespace KernelDiscipline.Analyzers.Engine
     /// <summary>A lock taken in this body and held here: on every path (must) or on some (may).</summary>
     internal readonly struct HeldLock : IEquatable<HeldLock>
     {
-        public HeldLock(string key, string? lockClass, bool nested, bool may, SyntaxNode site)
+        public HeldLock(string key, string? lockClass, bool nested, bool may, SyntaxNode site, bool reentrant = false, int depth = 1)
         {
             Key = key;
             Class = lockClass;
             Nested = nested;
             May = may;
             Site = site;
+            Reentrant = reentrant;
+            Depth = depth;
         }
+
+        /// <summary>A lock the holding thread may take again (Monitor, System.Threading.Lock): it counts entries.</summary>
+        public bool Reentrant { get; }
+
+        /// <summary>How many times the thread entered it (1 for every non-reentrant lock).</summary>
+        public int Depth { get; }
+
+        public HeldLock WithDepth(int depth) => new HeldLock(Key, Class, Nested, May, Site, Reentrant, depth);
 
         public string Key { get; }
 
@@ -172,7 +182,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public SyntaxNode Site { get; }
 
-        public HeldLock AsMay() => new HeldLock(Key, Class, Nested, may: true, Site);
+        public HeldLock AsMay() => new HeldLock(Key, Class, Nested, may: true, Site, Reentrant, Depth);
 
         public bool Equals(HeldLock other) => Key == other.Key && May == other.May;
 

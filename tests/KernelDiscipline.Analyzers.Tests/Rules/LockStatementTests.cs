@@ -103,5 +103,116 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """, null, TestProject.RunningFrameworkReferences);
+
+        [Fact]
+        public Task MonitorAndThreadingLockAreReentrant() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("buffer_lock", LockKind.Sleeping, 150)]
+
+            sealed class Buffer
+            {
+                [LockClass("buffer_lock")]
+                private readonly object buffer = new object();
+                [LockClass("buffer_lock")]
+                private readonly System.Threading.Lock table = new System.Threading.Lock();
+                private int count;
+
+                // Re-entering a monitor the thread holds is legal in .NET: directly, and through a helper.
+                public void Outer()
+                {
+                    lock (buffer)
+                    {
+                        lock (buffer)
+                        {
+                            count++;
+                        }
+
+                        Add();
+                    }
+                }
+
+                private void Add()
+                {
+                    lock (buffer)
+                    {
+                        count++;
+                    }
+                }
+
+                public void Explicit()
+                {
+                    System.Threading.Monitor.Enter(buffer);
+                    System.Threading.Monitor.Enter(buffer);
+                    count++;
+                    System.Threading.Monitor.Exit(buffer);
+                    count++;
+                    System.Threading.Monitor.Exit(buffer);
+                }
+
+                public void ThreadingLockTwice()
+                {
+                    table.Enter();
+                    table.Enter();
+                    table.Exit();
+                    table.Exit();
+                }
+
+                // Released once more than taken: still unbalanced.
+                public void ExitedTooOften()
+                {
+                    System.Threading.Monitor.Enter(buffer);
+                    System.Threading.Monitor.Exit(buffer);
+                    {|KD204:System.Threading.Monitor.Exit(buffer)|};
+                }
+
+                // Still held at the end after two entries and one exit.
+                public void ExitedTooRarely()
+                {
+                    {|KD204:System.Threading.Monitor.Enter(buffer)|};
+                    System.Threading.Monitor.Enter(buffer);
+                    System.Threading.Monitor.Exit(buffer);
+                }
+            }
+            """, null, TestProject.RunningFrameworkReferences);
+
+        [Fact]
+        public Task BreakOutOfALockInATryWithACatchThenALockInFinally() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("queue_lock", LockKind.Sleeping, 150)]
+
+            sealed class Queue
+            {
+                [LockClass("queue_lock")]
+                private readonly object gate = new object();
+                private int pending;
+
+                public void Drain(Func<int, bool> step)
+                {
+                    while (true)
+                    {
+                        try
+                        {
+                            lock (gate)
+                            {
+                                if (pending == 0)
+                                    break;
+                                pending--;
+                            }
+
+                            step(pending);
+                        }
+                        catch (InvalidOperationException)
+                        {
+                            pending = 0;
+                        }
+                        finally
+                        {
+                            lock (gate)
+                            {
+                                pending = Math.Max(pending, 0);
+                            }
+                        }
+                    }
+                }
+            }
+            """);
     }
 }
