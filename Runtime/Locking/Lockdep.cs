@@ -229,21 +229,23 @@ namespace KernelDiscipline.Runtime
 
         private static bool ValidateChain(List<HeldLock> held, LockSite site)
         {
-            if (site.Class.Kind == LockKind.Sleeping && rcuDepth > 0)
-            {
-                Report(LockdepReportKind.SleepInAtomic, site, rcuSite, Array.Empty<LockSite>(), held);
-                return false;
-            }
-
             if (site.Class.Kind == LockKind.Sleeping)
             {
-                foreach (var entry in held)
+                // The holder named is the innermost spinning lock of the held list; the RCU read side of a lockless
+                // map only when no spinning lock is held (it is listed apart, under the held locks).
+                for (int i = held.Count - 1; i >= 0; i--)
                 {
-                    if (entry.Lock.Class.Kind == LockKind.Spinning)
+                    if (held[i].Lock.Class.Kind == LockKind.Spinning)
                     {
-                        Report(LockdepReportKind.SleepInAtomic, site, entry.Site, Array.Empty<LockSite>(), held);
+                        Report(LockdepReportKind.SleepInAtomic, site, held[i].Site, Array.Empty<LockSite>(), held);
                         return false;
                     }
+                }
+
+                if (rcuDepth > 0)
+                {
+                    Report(LockdepReportKind.SleepInAtomic, site, rcuSite, Array.Empty<LockSite>(), held);
+                    return false;
                 }
             }
 
@@ -361,8 +363,21 @@ namespace KernelDiscipline.Runtime
                 }
             }
 
+            var thread = Thread.CurrentThread;
+            var (callerFile, callerLine, stack) = CallerSite.Find();
+            if (callerFile != null && callerLine > 0)
+            {
+                site = new LockSite(site.Class, site.Subclass, callerFile, callerLine, site.Thread);
+            }
+
             heldSite = heldSite?.OnThread(site.Thread);
-            var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held));
+            var context = new LockdepText.Context(thread.ManagedThreadId, thread.Name, stack, rcuDepth > 0 ? rcuSite : null, rcuDepth);
+            var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held, context))
+            {
+                ThreadId = context.ThreadId,
+                ThreadName = context.ThreadName,
+                Stack = stack,
+            };
             var target = Volatile.Read(ref sink);
             if (target is null)
             {

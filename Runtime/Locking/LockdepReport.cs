@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace KernelDiscipline.Runtime
@@ -81,6 +82,15 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>For a cycle: the earlier dependency chain, from the new lock back to the held one.</summary>
         public IReadOnlyList<LockSite> Chain { get; }
+
+        /// <summary>The managed id of the thread that made the report.</summary>
+        public int ThreadId { get; internal init; }
+
+        /// <summary>That thread's name, when it has one.</summary>
+        public string? ThreadName { get; internal init; }
+
+        /// <summary>A short stack from the caller's frame (outside the Runtime and annotated lock wrappers) outward.</summary>
+        public IReadOnlyList<string> Stack { get; internal init; } = Array.Empty<string>();
 
         /// <summary>The report, laid out like the kernel's.</summary>
         public string Text { get; }

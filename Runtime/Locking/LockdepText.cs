@@ -8,7 +8,13 @@ namespace KernelDiscipline.Runtime
     {
         private const string Rule = "------------------------------------------------------";
 
-        public static string Format(LockdepReportKind kind, LockSite site, LockSite? held, IReadOnlyList<LockSite> chain, List<Lockdep.HeldLock> stack)
+        /// <summary>Who reports, from where, and the RCU read side if one is open.</summary>
+        internal sealed record Context(int ThreadId, string? ThreadName, IReadOnlyList<string> Stack, LockSite? Rcu, int RcuDepth)
+        {
+            public string Thread => ThreadName is null ? $"thread {ThreadId}" : $"thread \"{ThreadName}\" ({ThreadId})";
+        }
+
+        public static string Format(LockdepReportKind kind, LockSite site, LockSite? held, IReadOnlyList<LockSite> chain, List<Lockdep.HeldLock> stack, Context context)
         {
             var text = new StringBuilder();
             text.AppendLine("======================================================");
@@ -17,15 +23,15 @@ namespace KernelDiscipline.Runtime
             switch (kind)
             {
                 case LockdepReportKind.UnlockNotHeld:
-                    text.AppendLine($"thread {site.Thread} is trying to release lock {site} but there are no more locks to release!");
+                    text.AppendLine($"{context.Thread} is trying to release lock {site} but there are no more locks to release!");
                     break;
                 case LockdepReportKind.SleepInAtomic:
-                    text.AppendLine($"thread {site.Thread} is trying to acquire sleeping lock {site}");
+                    text.AppendLine($"{context.Thread} is trying to acquire sleeping lock {site}");
                     text.AppendLine($"in atomic context, held since {held}.");
                     text.AppendLine("Use a trylock; on failure drop the spinning lock, take the sleeping one, and retry.");
                     break;
                 default:
-                    text.AppendLine($"thread {site.Thread} is trying to acquire lock:");
+                    text.AppendLine($"{context.Thread} is trying to acquire lock:");
                     text.AppendLine($"  {site}");
                     text.AppendLine();
                     text.AppendLine("but thread is already holding lock:");
@@ -59,10 +65,25 @@ namespace KernelDiscipline.Runtime
             }
 
             text.AppendLine();
-            text.AppendLine($"{stack.Count} lock(s) held by thread {site.Thread}:");
+            text.AppendLine($"{stack.Count} lock(s) held by {context.Thread}:");
             for (int i = 0; i < stack.Count; i++)
             {
                 text.AppendLine($" #{i}: {stack[i].Site}");
+            }
+
+            if (context.Rcu is LockSite rcu)
+            {
+                text.AppendLine($"RCU read side held (depth {context.RcuDepth}), since {rcu}");
+            }
+
+            if (context.Stack.Count > 0)
+            {
+                text.AppendLine();
+                text.AppendLine("stack:");
+                foreach (var frame in context.Stack)
+                {
+                    text.AppendLine("  " + frame);
+                }
             }
 
             return text.ToString();

@@ -92,6 +92,10 @@ namespace KernelDiscipline.Runtime.Tests
             Assert.Equal(LockdepReportKind.SleepInAtomic, underPtl.Kind);
             Assert.Contains("(folio_lock)", underPtl.Text);
             Assert.Contains("try", underPtl.Text);
+            // The holder named is the PTL of the held list; the map's RCU read side is listed apart.
+            Assert.Equal(LockClass.PtlName, underPtl.Held!.Value.Class.Name);
+            Assert.Contains("held since (ptl)", underPtl.Text);
+            Assert.Contains("RCU read side held (depth 1)", underPtl.Text);
 
             lockdep.Reports.Clear();
             using (mm.PmdOffset(Mm.Base)!.Map(Mm.Base))
@@ -186,5 +190,49 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         private int chainsAfterFirstRound;
+
+        /// <summary>A consumer's lock wrapper, annotated as the README shows.</summary>
+        private sealed class Pool
+        {
+            private readonly KernelMutex gate = new(LockClass.Declare("test_pool", LockKind.Sleeping, 0));
+
+            [Acquires]
+            public void Lock() => gate.Lock();
+
+            [Releases]
+            public void Unlock() => gate.Unlock();
+        }
+
+        [Fact]
+        public void ReportsNameTheThreadTheCallersLineAndAShortStack()
+        {
+            using var lockdep = new LockdepScope();
+            var pool = new Pool();
+            int expectedLine = 0;
+            var spin = new TicketLock(ClassA);
+            OtherThread.Run(() =>
+            {
+                System.Threading.Thread.CurrentThread.Name = "kd-worker";
+                spin.Lock();
+                expectedLine = Line() + 1;
+                pool.Lock(); // sleeping under a spinning lock: reported at this line, not at the wrapper's gate.Lock()
+                pool.Unlock();
+                spin.Unlock();
+            });
+
+            var report = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.SleepInAtomic, report.Kind);
+            Assert.Equal("kd-worker", report.ThreadName);
+            Assert.NotEqual(0, report.ThreadId);
+            Assert.Contains("thread \"kd-worker\" (", report.Text);
+            Assert.Equal(expectedLine, report.Acquiring.Line);
+            Assert.EndsWith("LockdepTests.cs", report.Acquiring.File);
+            Assert.Contains($"LockdepTests.cs:{expectedLine}", report.Text);
+            Assert.NotEmpty(report.Stack);
+            Assert.DoesNotContain(report.Stack, frame => frame.Contains("Pool.Lock", StringComparison.Ordinal));
+            Assert.Contains("stack:", report.Text);
+        }
+
+        private static int Line([System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => line;
     }
 }
