@@ -47,7 +47,23 @@ namespace KernelDiscipline.EndToEnd.Tests
 
         public IReadOnlyDictionary<string, string> Environment { get; }
 
-        public IReadOnlyList<string> PackageEntries() => ZipFile.OpenRead(Package).Entries.Select(e => e.FullName).ToList();
+        public IReadOnlyList<string> PackageEntries()
+        {
+            using var zip = ZipFile.OpenRead(Package);
+            return zip.Entries.Select(e => e.FullName).ToList();
+        }
+
+        /// <summary>The text of one file in the package.</summary>
+        public string PackageText(string entry)
+        {
+            using var zip = ZipFile.OpenRead(Package);
+            using var reader = new StreamReader(zip.Entries.Single(e => e.FullName == entry).Open());
+            return reader.ReadToEnd();
+        }
+
+        /// <summary>The repository URL the build declares (Directory.Build.props).</summary>
+        public static string DeclaredRepositoryUrl() =>
+            System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot(), "Directory.Build.props")).Descendants("RepositoryUrl").Single().Value;
 
         public (int ExitCode, string Output) Dotnet(params string[] arguments) => DotnetCli.Run(Project, Environment, arguments);
 
@@ -90,7 +106,7 @@ namespace KernelDiscipline.EndToEnd.Tests
         public static void Expect((int ExitCode, string Output) result, string what) =>
             Assert.True(result.ExitCode == 0, $"{what} failed with {result.ExitCode}:\n{result.Output}");
 
-        private static string RepositoryRoot()
+        internal static string RepositoryRoot()
         {
             var directory = new DirectoryInfo(AppContext.BaseDirectory);
             while (directory != null && !File.Exists(Path.Combine(directory.FullName, "Analyzers.sln")))

@@ -150,5 +150,118 @@ namespace KernelDiscipline.EndToEnd.Tests
             }
 
             """;
+
+        /// <summary>Fixable and unfixable diagnostics of several rules; the first one in the file has no fix.</summary>
+        public const string Mixed = """
+            using KernelDiscipline.Runtime;
+
+            public static class Mixed
+            {
+                public static void Forgiven(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr)!;
+                    pte.Unlock(); // KD101
+                }
+
+                public static int Held(MmStruct mm, bool fail)
+                {
+                    mm.MmapLock.DownRead(); // KD204
+                    if (fail)
+                        return -Errno.EINVAL;
+                    mm.MmapLock.UpRead();
+                    return 0;
+                }
+
+                public static int Clear(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr);
+                    pte.Write(addr, null); // fixable KD101
+                    pte.Unlock();
+                    return 0;
+                }
+
+                public static int Fault(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EFAULT; // fixable KD102
+                    pte.Unlock();
+                    return 0;
+                }
+
+                public static int Busy(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr); // fixable KD103
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    if (pte.Read(addr) is not null)
+                        return -Errno.EEXIST;
+                    pte.Unlock();
+                    return 0;
+                }
+            }
+
+            """;
+
+        /// <summary><see cref="Mixed"/> after <c>dotnet format analyzers --diagnostics KD101</c>.</summary>
+        public static readonly string MixedKd101Fixed = Mixed.Replace("""
+                    var pte = pmd.MapLock(addr);
+                    pte.Write(addr, null); // fixable KD101
+            """, """
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    pte.Write(addr, null); // fixable KD101
+            """);
+
+        /// <summary><see cref="Mixed"/> after every fix: what has none is left, marked.</summary>
+        public static readonly string MixedFixed = MixedKd101Fixed
+            .Replace("return -Errno.EFAULT; // fixable KD102", "return -Errno.EAGAIN; // fixable KD102")
+            .Replace("""
+                    var pte = pmd.MapLock(addr); // fixable KD103
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    if (pte.Read(addr) is not null)
+                        return -Errno.EEXIST;
+            """, """
+                    var pte = pmd.MapLock(addr); // fixable KD103
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    if (pte.Read(addr) is not null)
+                    {
+                        pte.Unlock();
+                        return -Errno.EEXIST;
+                    }
+            """);
+
+        /// <summary>The README's KD101 one-liner, pasted into a console program's top-level statements.</summary>
+        public const string TopLevel = """
+            using KernelDiscipline.Runtime;
+
+            var mm = new MmStruct();
+            ulong addr = 0x4000_0000;
+            mm.Mmap(addr, PageGeometry.PmdSize, VmFlags.Read | VmFlags.Write);
+            var pmd = mm.PmdAlloc(addr);
+            var pte = pmd.MapLock(addr); pte.Read(addr);
+            pte.Unlock();
+
+            """;
+
+        public const string TopLevelFixed = """
+            using KernelDiscipline.Runtime;
+
+            var mm = new MmStruct();
+            ulong addr = 0x4000_0000;
+            mm.Mmap(addr, PageGeometry.PmdSize, VmFlags.Read | VmFlags.Write);
+            var pmd = mm.PmdAlloc(addr);
+            var pte = pmd.MapLock(addr);
+
+            if (pte is null)
+                return;
+
+            pte.Read(addr);
+            pte.Unlock();
+
+            """;
     }
 }

@@ -28,6 +28,21 @@ namespace KernelDiscipline.EndToEnd.Tests
         }
 
         [Fact]
+        public void PackageDeclaresTheRepositoryAndItsReadmeLinksWorkOnAFeed()
+        {
+            string repository = ConsumerFixture.DeclaredRepositoryUrl();
+            string nuspec = consumer.PackageText("KernelDiscipline.nuspec");
+            Assert.Contains($"<projectUrl>{repository}</projectUrl>", nuspec);
+            Assert.Contains($"url=\"{repository}\"", nuspec);
+
+            // A feed's page shows the README alone: every link must be absolute.
+            string readme = consumer.PackageText("README.md");
+            var relative = Regex.Matches(readme, @"\]\((?!https?:|#|mailto:)[^)]*\)").Select(m => m.Value).ToList();
+            Assert.True(relative.Count == 0, "relative links in the packed README: " + string.Join(", ", relative));
+            Assert.Contains($"]({repository}/blob/main/docs/rules/KD101.md)", readme);
+        }
+
+        [Fact]
         public void BuildReportsEveryRuleWhereExpectedAndWarnAsErrorFails()
         {
             consumer.UseSources(new Dictionary<string, string> { ["Bad.cs"] = ConsumerSources.BreaksEveryRule });
@@ -60,6 +75,17 @@ namespace KernelDiscipline.EndToEnd.Tests
                 })
                 .OrderBy(x => x, System.StringComparer.Ordinal);
             Assert.Equal(Expected("Bad.cs", ConsumerSources.BreaksEveryRule), results);
+
+            // Each rule once in the tool's rule list, with its help link under the declared repository.
+            var rules = log.RootElement.GetProperty("runs").EnumerateArray()
+                .SelectMany(run => run.GetProperty("tool").GetProperty("driver").GetProperty("rules").EnumerateArray())
+                .Where(r => r.GetProperty("id").GetString()!.StartsWith("KD", System.StringComparison.Ordinal))
+                .ToList();
+            var ids = rules.Select(r => r.GetProperty("id").GetString()!).ToList();
+            Assert.Equal(ids.Distinct().Count(), ids.Count);
+            Assert.All(rules, r => Assert.Equal(
+                $"{ConsumerFixture.DeclaredRepositoryUrl()}/blob/main/docs/rules/{r.GetProperty("id").GetString()}.md",
+                r.GetProperty("helpUri").GetString()));
         }
 
         [Fact]
@@ -94,6 +120,45 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Equal(ConsumerSources.Fixed.Replace("\r\n", "\n"), File.ReadAllText(file).Replace("\r\n", "\n"));
             var build = consumer.Dotnet("build", "--no-incremental", "-warnaserror");
             ConsumerFixture.Expect(build, "building the fixed code with -warnaserror");
+        }
+
+        [Fact]
+        public void DotnetFormatFixesWhatHasAFixAmongDiagnosticsThatHaveNone()
+        {
+            // The first diagnostic of the project has no fix, and rules without fixes are asked for too: dotnet
+            // format must still apply every fix there is, one rule at a time and all rules together.
+            consumer.UseSources(new Dictionary<string, string> { ["Mixed.cs"] = ConsumerSources.Mixed });
+            string file = Path.Combine(consumer.Project, "Mixed.cs");
+            ConsumerFixture.Expect(consumer.Dotnet("format", "analyzers", "--diagnostics", "KD101", "--severity", "warn"), "dotnet format analyzers (KD101)");
+            Assert.Equal(ConsumerSources.MixedKd101Fixed.Replace("\r\n", "\n"), File.ReadAllText(file).Replace("\r\n", "\n"));
+
+            consumer.UseSources(new Dictionary<string, string> { ["Mixed.cs"] = ConsumerSources.Mixed });
+            ConsumerFixture.Expect(consumer.Dotnet("format", "analyzers", "--diagnostics", "KD101", "KD102", "KD103", "KD204", "--severity", "warn"), "dotnet format analyzers (all)");
+            Assert.Equal(ConsumerSources.MixedFixed.Replace("\r\n", "\n"), File.ReadAllText(file).Replace("\r\n", "\n"));
+
+            // What has no fix is still reported, and only that.
+            var build = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(build, "building the fixed code");
+            Assert.Equal(Expected("Mixed.cs", ConsumerSources.MixedFixed), Found(build.Output, "warning"));
+        }
+
+        [Fact]
+        public void TheReadmeOneLinerIsFixedInTopLevelStatements()
+        {
+            string program = Path.Combine(consumer.Project, "Program.cs");
+            string original = File.ReadAllText(program);
+            try
+            {
+                consumer.UseSources(new Dictionary<string, string>());
+                File.WriteAllText(program, ConsumerSources.TopLevel);
+                ConsumerFixture.Expect(consumer.Dotnet("format", "analyzers", "--diagnostics", "KD101", "--severity", "warn"), "dotnet format analyzers on Program.cs");
+                Assert.Equal(ConsumerSources.TopLevelFixed.Replace("\r\n", "\n"), File.ReadAllText(program).Replace("\r\n", "\n"));
+                ConsumerFixture.Expect(consumer.Dotnet("build", "--no-incremental", "-warnaserror"), "building the fixed Program.cs with -warnaserror");
+            }
+            finally
+            {
+                File.WriteAllText(program, original);
+            }
         }
 
         private static IEnumerable<string> Expected(string file, string source) =>
