@@ -50,18 +50,21 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             // A loop that moves on to its next page skipped the failed one: it is not retried.
             var facts = input.Clone();
-            if (key != FlowState.Normal && iterationAdvance.Advances(block, siteList[key]))
+            if ((key != FlowState.Normal || !facts.Failed.IsEmpty) && iterationAdvance.IsStep(block))
             {
-                Skipped(key);
-                key = FlowState.Normal;
-            }
-
-            foreach (int failed in facts.Failed)
-            {
-                if (iterationAdvance.Advances(block, siteList[failed]))
+                if (key != FlowState.Normal && iterationAdvance.Advances(block, siteList[key]))
                 {
-                    Skipped(failed);
-                    facts.Failed = facts.Failed.Without(failed);
+                    Skipped(key);
+                    key = FlowState.Normal;
+                }
+
+                foreach (int failed in facts.Failed)
+                {
+                    if (iterationAdvance.Advances(block, siteList[failed]))
+                    {
+                        Skipped(failed);
+                        facts.Failed = facts.Failed.Without(failed);
+                    }
                 }
             }
 
@@ -177,6 +180,11 @@ namespace KernelDiscipline.Analyzers.Engine
             public bool Refine(IOperation condition, bool truth, FlowFacts facts, ref int key)
             {
                 var unwrapped = Unwrap(condition);
+                if (!truth && unwrapped is IIsPatternOperation { Pattern: IDeclarationPatternOperation { MatchesNull: true } or IDiscardPatternOperation })
+                {
+                    return false; // `case var x` / `_` always match: the graph's edge past them is never taken
+                }
+
                 if (unwrapped is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation && Value(negation.Operand).TryLock != null)
                 {
                     return Refine(negation.Operand, !truth, facts, ref key);
@@ -314,6 +322,24 @@ namespace KernelDiscipline.Analyzers.Engine
                         return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
                     case IFlowAnonymousFunctionOperation:
                         return AbstractValue.Empty; // analysed as its own body
+                    case ITupleOperation tuple:
+                        // A tuple carries what its elements hold: `return (pte, 0);` hands the map on.
+                        var elements = SiteSet.Empty;
+                        foreach (var element in tuple.Elements)
+                        {
+                            elements = elements.Union(Visit(element).Resources);
+                        }
+
+                        return new AbstractValue(elements, ConstValue.Unknown);
+                    case IObjectCreationOperation or IAnonymousObjectCreationOperation or IArrayCreationOperation or IArrayInitializerOperation:
+                    case var _ when operation.Syntax.IsKind(SyntaxKind.CollectionExpression):
+                        // Built into a new object or collection: ownership goes with it, as with a call's argument.
+                        foreach (var child in operation.ChildOperations)
+                        {
+                            Escape(child is IArgumentOperation argument ? Visit(argument.Value) : Visit(child));
+                        }
+
+                        return AbstractValue.Empty;
                     case IAwaitOperation awaited:
                         VisitChildren(awaited);
                         // The continuation may run on another thread: a spinning lock held across it cannot be released there.
@@ -658,6 +684,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
             private void Release(AbstractValue value, IOperation at, UseKind ifMaybeNull)
             {
+                // Dispose is idempotent by contract (`using` after an early Unlock); a second Unlock is not.
+                bool idempotent = at is IInvocationOperation { TargetMethod.Name: nameof(System.IDisposable.Dispose) };
                 foreach (int site in Bits(value.Resources))
                 {
                     if ((Facts.Facts[site] & Fact.Null) != 0)
@@ -665,7 +693,17 @@ namespace KernelDiscipline.Analyzers.Engine
                         Use(ifMaybeNull, at, site);
                     }
 
+                    string key = "#" + site.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (Facts.Facts[site] == Fact.Released && !idempotent && Facts.Released.TryGetValue(key, out var earlier))
+                    {
+                        LockFinding(new LockFinding(LockProblem.DoubleRelease, at.Syntax, null, null, earlier)); // released on every path already
+                    }
+
                     Facts.Facts[site] = Fact.Released;
+                    if (!idempotent)
+                    {
+                        Facts.Released[key] = at.Syntax;
+                    }
                 }
             }
 

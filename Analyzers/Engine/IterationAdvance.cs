@@ -16,14 +16,13 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         private readonly Dictionary<int, HashSet<string>?> advancedByBlock = new Dictionary<int, HashSet<string>?>();
 
+        /// <summary>Whether <paramref name="block"/> is a loop's step at all (most blocks are not: a cheap test first).</summary>
+        public bool IsStep(BasicBlock block) => AdvancedBy(block) != null;
+
         /// <summary>Whether <paramref name="block"/> advances a loop variable that <paramref name="site"/>'s call reads.</summary>
         public bool Advances(BasicBlock block, AcquireSite site)
         {
-            if (!advancedByBlock.TryGetValue(block.Ordinal, out var advanced))
-            {
-                advancedByBlock[block.Ordinal] = advanced = Advanced(block);
-            }
-
+            var advanced = AdvancedBy(block);
             if (advanced is null)
             {
                 return false;
@@ -38,6 +37,16 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return false;
+        }
+
+        private HashSet<string>? AdvancedBy(BasicBlock block)
+        {
+            if (!advancedByBlock.TryGetValue(block.Ordinal, out var advanced))
+            {
+                advancedByBlock[block.Ordinal] = advanced = Advanced(block);
+            }
+
+            return advanced;
         }
 
         /// <summary>The names a for loop's incrementors write, or a foreach's iteration variables, when the block is that step.</summary>

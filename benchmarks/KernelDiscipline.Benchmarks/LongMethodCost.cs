@@ -37,6 +37,24 @@ internal static class LongMethodCost
             kd[0].Count);
     }
 
+    /// <summary>Roslyn's own share: the time to build the operation tree and the control flow graph of the method.</summary>
+    public static double GraphOnlyMs(Func<int, string> shape, int lines)
+    {
+        var tree = AnalyzerCost.Parse(shape(lines))[0];
+        var compilation = CSharpCompilation.Create("Long", new[] { tree }, AnalyzerCost.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var model = compilation.GetSemanticModel(tree);
+        var method = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Last();
+        model.GetDiagnostics(); // binding is the compiler's: not counted
+        var clock = Stopwatch.StartNew();
+        if (model.GetOperation(method) is Microsoft.CodeAnalysis.Operations.IMethodBodyOperation body)
+        {
+            Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(body);
+        }
+
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
     private static (double Ms, double AnalyzerMs, double PeakMb, int Count) Once(SyntaxTree[] trees, bool withKd)
     {
         var compilation = CSharpCompilation.Create("Long", trees, AnalyzerCost.References,

@@ -41,7 +41,7 @@ if (part == "probe-long")
     foreach (var lines in args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0))
     {
         var sample = LongMethodCost.Measure(shape, lines, iterations: 1);
-        Console.WriteLine($"{sample.Lines} lines: compile {sample.CompileMs:F0} ms / {sample.CompilePeakMb:F0} MB; +KD {sample.KdMs:F0} ms (analyzer {sample.KdAnalyzerMs:F0} ms) / {sample.KdPeakMb:F0} MB; {sample.Diagnostics} diagnostics");
+        Console.WriteLine($"{sample.Lines} lines: compile {sample.CompileMs:F0} ms / {sample.CompilePeakMb:F0} MB; +KD {sample.KdMs:F0} ms (analyzer {sample.KdAnalyzerMs:F0} ms) / {sample.KdPeakMb:F0} MB; {sample.Diagnostics} diagnostics; Roslyn's operations + graph alone {LongMethodCost.GraphOnlyMs(shape, lines):F0} ms");
     }
 
     return 0;
