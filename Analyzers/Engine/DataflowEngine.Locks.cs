@@ -80,7 +80,7 @@ namespace KernelDiscipline.Analyzers.Engine
             };
 
 
-            /// <summary>The identity of a member access whose owner has one: <c>P:mm.MmapLock</c>, <c>this.lockField</c>.</summary>
+            /// <summary>The identity of a member access whose owner has one: <c>P:mm.MmapLock</c>, <c>this.lockField</c>, <c>L:table[L:k]</c>.</summary>
             private string? MemberKey(IMemberReferenceOperation member)
             {
                 if (member.Member.IsStatic)
@@ -89,7 +89,72 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var owner = member.Instance is null ? AbstractValue.Empty : Value(member.Instance);
+                if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer)
+                {
+                    var indices = new List<IOperation>();
+                    foreach (var argument in indexer.Arguments)
+                    {
+                        indices.Add(argument.Value);
+                    }
+
+                    return ElementKey(owner.LockKey, indices);
+                }
+
                 return owner.LockKey is null ? null : owner.LockKey + "." + member.Member.Name;
+            }
+
+            /// <summary>
+            /// An element's identity: its collection's and its indices', when each index is a constant or a local or
+            /// parameter (<c>L:folios[L:i]</c>). Writing the index variable forgets the locks it names (see
+            /// <see cref="ForgetLocksIndexedBy"/>): the next element is another lock.
+            /// </summary>
+            private string? ElementKey(string? owner, List<IOperation> indices)
+            {
+                if (owner is null)
+                {
+                    return null;
+                }
+
+                var key = new System.Text.StringBuilder(owner).Append('[');
+                for (int i = 0; i < indices.Count; i++)
+                {
+                    var index = Unwrap(indices[i]);
+                    string? part = index.ConstantValue.HasValue ? System.Convert.ToString(index.ConstantValue.Value, System.Globalization.CultureInfo.InvariantCulture)
+                        : index is ILocalReferenceOperation local ? "L:" + Unique(local.Local)
+                        : index is IParameterReferenceOperation parameter ? "P:" + Unique(parameter.Parameter)
+                        : null;
+                    if (part is null)
+                    {
+                        return null; // an index the engine cannot name: the element is not followed
+                    }
+
+                    key.Append(i == 0 ? string.Empty : ",").Append(part);
+                }
+
+                return key.Append(']').ToString();
+            }
+
+            /// <summary>A local or parameter was written: locks of elements it indexed are other elements now.</summary>
+            private void ForgetLocksIndexedBy(ISymbol variable)
+            {
+                string part = (variable is IParameterSymbol ? "P:" : "L:") + Unique(variable);
+                List<string>? gone = null;
+                foreach (var held in System.Linq.Enumerable.Concat(Facts.Locks.Keys, Facts.Released.Keys))
+                {
+                    if (held.Contains("[" + part + "]") || held.Contains("[" + part + ",") || held.Contains("," + part + "]"))
+                    {
+                        (gone ??= new List<string>()).Add(held);
+                    }
+                }
+
+                if (gone != null)
+                {
+                    foreach (var key in gone)
+                    {
+                        Facts.Locks.Remove(key);
+                        Facts.Released.Remove(key);
+                    }
+                }
             }
 
             private void Alias(ISymbol local, AbstractValue value)

@@ -340,6 +340,15 @@ namespace KernelDiscipline.Analyzers.Engine
                         }
 
                         return AbstractValue.Empty;
+                    case IArrayElementReferenceOperation element:
+                        var array = Visit(element.ArrayReference);
+                        var indices = new List<IOperation>(element.Indices);
+                        foreach (var index in indices)
+                        {
+                            Visit(index);
+                        }
+
+                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, ElementKey(array.LockKey, indices), engine.known.LockClassOf(element.Type));
                     case IAwaitOperation awaited:
                         VisitChildren(awaited);
                         // The continuation may run on another thread: a spinning lock held across it cannot be released there.
@@ -539,6 +548,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     Alias(key.Root, value);
                     ForgetMembersOf(key.Root);
+                    ForgetLocksIndexedBy(key.Root);
                     if (IsIntegral(target.Type))
                     {
                         if (value.Constant.IsKnown)
@@ -651,6 +661,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (target != null && PathOf(target) is { Member: null } path)
                 {
                     Facts.Constants.Remove(path.Root);
+                    ForgetLocksIndexedBy(path.Root);
                 }
             }
 
