@@ -14,6 +14,14 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>A path leaves the body: locks this body took and still holds are unbalanced (KD204).</summary>
         private void CheckLocksAtExit(FlowFacts facts)
         {
+            foreach (var held in facts.Locks.Values)
+            {
+                if (held.Class != null)
+                {
+                    findings!.HeldClassesAtSomeExit.Add(held.Class);
+                }
+            }
+
             // For this function's summary: the locks held (on every path) at every exit.
             if (heldAtEveryExit is null)
             {
@@ -157,6 +165,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
+            /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
+            private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
+                receiver.LockClass ?? engine.summaries?.WrapperClass(method, engine.cancellation);
+
             private void Alias(ISymbol local, AbstractValue value)
             {
                 if (value.LockClass != null)
@@ -180,7 +192,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (annotation.TryAcquiresReceiver && receiver.LockKey != null)
                 {
-                    string? lockClass = annotation.AcquiredClass ?? receiver.LockClass;
+                    string? lockClass = annotation.AcquiredClass ?? receiver.LockClass ?? WrapperClass(invocation.TargetMethod, receiver);
+                    if (lockClass != null && engine.Reporting)
+                    {
+                        engine.findings!.TriedClasses.Add(lockClass);
+                    }
+
                     return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, tryLock: new TryLock(receiver.LockKey, lockClass, annotation.TrySuccessValue, invocation.Syntax));
                 }
 
@@ -230,7 +247,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (annotation.AcquiresReceiver && invocation.Instance != null && receiver.Resources.IsEmpty)
                 {
-                    Acquire(receiver, annotation.AcquiredClass, annotation.Nested, invocation.Syntax);
+                    Acquire(receiver, annotation.AcquiredClass ?? WrapperClass(invocation.TargetMethod, receiver), annotation.Nested, invocation.Syntax);
                 }
 
                 if (annotation.AcquiresArguments)

@@ -177,6 +177,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Whether it takes a sleeping lock or calls something that may sleep.</summary>
         public bool MightSleep { get; set; }
 
+        /// <summary>Classes it try-locks (a try-lock wrapper returns the try-lock's result).</summary>
+        public HashSet<string> TriedClasses { get; } = new HashSet<string>();
+
+        /// <summary>Classes of the locks it still holds at some exit (a try-lock wrapper holds its lock on success only).</summary>
+        public HashSet<string> HeldClassesAtSomeExit { get; } = new HashSet<string>();
+
         /// <summary>Locks it took and still holds at every normal exit.</summary>
         public List<HeldLock> HeldAtEveryExit { get; } = new List<HeldLock>();
 

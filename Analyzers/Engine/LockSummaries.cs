@@ -23,6 +23,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public bool MightSleep { get; set; }
 
+        /// <summary>Classes of the locks held at some exit (for the class of a wrapper that names none).</summary>
+        public HashSet<string> HeldAtSomeExit { get; } = new HashSet<string>();
+
+        /// <summary>Classes it try-locks.</summary>
+        public HashSet<string> Tries { get; } = new HashSet<string>();
+
         public bool IsEmpty => Acquired.Count == 0 && Released.Count == 0 && Takes.Count == 0 && !MightSleep;
     }
 
@@ -44,6 +50,42 @@ namespace KernelDiscipline.Analyzers.Engine
             this.compilation = compilation;
             this.known = known;
         }
+
+        private readonly ConcurrentDictionary<IMethodSymbol, string?> wrapperClasses = new ConcurrentDictionary<IMethodSymbol, string?>(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The class of the lock an [Acquires]/[TryAcquires] wrapper takes when its attribute names none: the one
+        /// class its body leaves held (or, failing that, the one class it takes), else the [LockClass] of its type.
+        /// So the README's <c>[Acquires] public void Lock() => gate.Lock();</c> over a <c>[LockClass("buffer_pool")]</c>
+        /// field gives its callers a buffer_pool lock, checked by KD201 and KD203 like the field itself.
+        /// </summary>
+        public string? WrapperClass(IMethodSymbol wrapper, CancellationToken cancellation) =>
+            wrapperClasses.GetOrAdd(wrapper.OriginalDefinition, method =>
+            {
+                if (method.DeclaringSyntaxReferences.Length == 1 && !method.IsAbstract)
+                {
+                    var body = Compute(method, MaxDepth - 1, cancellation);
+                    var held = new HashSet<string>();
+                    foreach (var (_, _, lockClass, _) in body.Acquired)
+                    {
+                        if (lockClass != null)
+                        {
+                            held.Add(lockClass);
+                        }
+                    }
+
+                    var classes = held.Count > 0 ? held : body.HeldAtSomeExit.Count > 0 ? body.HeldAtSomeExit : body.Takes.Count > 0 ? body.Takes : body.Tries;
+                    if (classes.Count == 1)
+                    {
+                        foreach (var only in classes)
+                        {
+                            return only;
+                        }
+                    }
+                }
+
+                return known.LockClassOf(method.ContainingType);
+            });
 
         /// <summary>The summary of a call target, or null when it has none (annotated, not in source, abstract).</summary>
         public LockSummary? Of(IMethodSymbol method, int depth, CancellationToken cancellation)
@@ -103,6 +145,8 @@ namespace KernelDiscipline.Analyzers.Engine
             var findings = engine.Run();
             var summary = new LockSummary { MightSleep = findings.MightSleep };
             summary.Takes.UnionWith(findings.AcquiredClasses);
+            summary.HeldAtSomeExit.UnionWith(findings.HeldClassesAtSomeExit);
+            summary.Tries.UnionWith(findings.TriedClasses);
             foreach (var held in findings.HeldAtEveryExit)
             {
                 if (Target(method, held.Key) is var (target, suffix))

@@ -101,5 +101,75 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+
+        [Fact]
+        public Task AWrapperThatNamesNoClassTakesTheClassOfWhatItLocks() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("buffer_pool", LockKind.Spinning, 850)]  // between pmd_lock and ptl
+
+            sealed class BufferPool
+            {
+                [LockClass("buffer_pool")]
+                private readonly TicketLock gate = new(LockClass.Declare("buffer_pool", LockKind.Spinning, 850));
+
+                [Acquires] public void Lock() => gate.Lock();
+                [TryAcquires] public bool TryLock() => gate.TryLock();
+                [Releases] public void Unlock() => gate.Unlock();
+            }
+
+            [LockClass("buffer_pool")]
+            sealed class TypedPool
+            {
+                [Acquires] public void Lock() { }
+                [Releases] public void Unlock() { }
+            }
+
+            class C
+            {
+                // README's wrapper: the lock is buffer_pool (spinning, rank 850) through the wrapper.
+                void SleepUnderIt(BufferPool pool, Folio folio)
+                {
+                    pool.Lock();
+                    {|KD203:folio.Lock()|};
+                    folio.Unlock();
+                    pool.Unlock();
+                }
+
+                void OrderAgainstIt(BufferPool pool, Pmd pmd)
+                {
+                    pool.Lock();
+                    var ptl = {|KD201:pmd.Lock()|}; // pmd_lock (rank 800) comes before buffer_pool
+                    ptl.Unlock();
+                    pool.Unlock();
+                }
+
+                void TriedThenSleep(BufferPool pool, Folio folio)
+                {
+                    if (!pool.TryLock())
+                        return;
+                    {|KD203:folio.Lock()|};
+                    folio.Unlock();
+                    pool.Unlock();
+                }
+
+                // A wrapper whose body says nothing takes its type's class.
+                void TypedSleep(TypedPool pool, Folio folio)
+                {
+                    pool.Lock();
+                    {|KD203:folio.Lock()|};
+                    folio.Unlock();
+                    pool.Unlock();
+                }
+
+                void InOrder(BufferPool pool, Pmd pmd, Folio folio)
+                {
+                    folio.Lock();
+                    var ptl = pmd.Lock();
+                    pool.Lock();
+                    pool.Unlock();
+                    ptl.Unlock();
+                    folio.Unlock();
+                }
+            }
+            """);
     }
 }
