@@ -259,7 +259,8 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                if (failedSite >= 0)
+                // A variable that holds the result on some paths only (null on others) tells nothing about a failure.
+                if (failedSite >= 0 && !(PathOf(Unwrap(NullTested(condition))) is { } tested && facts.Partial.ContainsKey(tested)))
                 {
                     key = failedSite;
                 }
@@ -535,6 +536,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var key = path.Value;
+                Facts.Partial.Remove(key);
                 if (value.Resources.IsEmpty is false)
                 {
                     Facts.Vars[key] = value.Resources;
@@ -684,8 +686,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Use(UseKind.Dereferenced, at, site);
                     }
-                    else if ((fact & Fact.Released) != 0)
+                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0)
                     {
+                        // Released on every path that reaches here. Where another path still holds a map from the same
+                        // call (a map kept from one loop iteration, released maps of the others), facts per call site
+                        // cannot tell which map the variable holds: stay silent rather than guess.
                         Use(UseKind.AfterRelease, at, site);
                     }
 
@@ -826,6 +831,16 @@ namespace KernelDiscipline.Analyzers.Engine
                 lockKey = operand is null ? lockKey : Value(operand).LockKey;
                 return !resources.IsEmpty || lockKey != null;
             }
+
+            /// <summary>The operand a null test tests.</summary>
+            private static IOperation NullTested(IOperation condition) => Unwrap(condition) switch
+            {
+                IIsNullOperation isNull => isNull.Operand,
+                IBinaryOperation binary => IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : binary.RightOperand,
+                IIsPatternOperation pattern => pattern.Value,
+                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => NullTested(not.Operand),
+                var other => other,
+            };
 
             private static bool IsNullLiteral(IOperation operation)
             {

@@ -200,6 +200,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Which resources each followed path may hold.</summary>
         public LazyMap<PathKey, SiteSet> Vars;
 
+        /// <summary>
+        /// Variables that hold a followed resource on some of the joined paths only (on others something else, such as
+        /// null): a null test of one says nothing about whether the acquisition failed.
+        /// </summary>
+        public LazyMap<PathKey, bool> Partial;
+
         /// <summary>Known constants of integer and enum locals and parameters (absent = unknown).</summary>
         public LazyMap<ISymbol, ConstValue> Constants;
 
@@ -228,6 +234,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             Facts = new Fact[sites];
             Vars = new LazyMap<PathKey, SiteSet>(null);
+            Partial = new LazyMap<PathKey, bool>(null);
             Constants = new LazyMap<ISymbol, ConstValue>(SymbolEqualityComparer.Default);
             Captures = new LazyMap<CaptureId, AbstractValue>(null);
             Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
@@ -240,6 +247,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             Facts = (Fact[])from.Facts.Clone();
             Vars = from.Vars.Clone();
+            Partial = from.Partial.Clone();
             Constants = from.Constants.Clone();
             Captures = from.Captures.Clone();
             Locks = from.Locks.Clone();
@@ -256,6 +264,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             Array.Copy(Facts, to.Facts, to.Facts.Length);
             to.Vars = Vars.Clone();
+            to.Partial = Partial.Clone();
             to.Constants = Constants.Clone();
             to.Captures = Captures.Clone();
             to.Locks = Locks.Clone();
@@ -269,6 +278,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public bool JoinWith(FlowFacts other)
         {
             bool changed = false;
+            List<PathKey>? partial = null;
             for (int i = 0; i < Facts.Length; i++)
             {
                 var joined = Facts[i] | other.Facts[i];
@@ -276,8 +286,21 @@ namespace KernelDiscipline.Analyzers.Engine
                 Facts[i] = joined;
             }
 
+            foreach (var pair in Vars.Pairs)
+            {
+                if (!other.Vars.ContainsKey(pair.Key) && !Partial.ContainsKey(pair.Key))
+                {
+                    (partial ??= new List<PathKey>()).Add(pair.Key);
+                }
+            }
+
             foreach (var pair in other.Vars.Pairs)
             {
+                if ((!Vars.ContainsKey(pair.Key) || other.Partial.ContainsKey(pair.Key)) && !Partial.ContainsKey(pair.Key))
+                {
+                    (partial ??= new List<PathKey>()).Add(pair.Key);
+                }
+
                 bool present = Vars.TryGetValue(pair.Key, out SiteSet mine);
                 if (!present || !mine.Covers(pair.Value))
                 {
@@ -289,6 +312,16 @@ namespace KernelDiscipline.Analyzers.Engine
             if (!Failed.Covers(other.Failed))
             {
                 Failed = Failed.Union(other.Failed);
+                changed = true;
+            }
+
+            if (partial != null)
+            {
+                foreach (var key in partial)
+                {
+                    Partial[key] = true;
+                }
+
                 changed = true;
             }
 

@@ -231,5 +231,47 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+
+        [Fact]
+        public Task AMapKeptFromOneIterationIsNotTheOthersReleasedMaps() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                int FindPresent(Pmd pmd, ulong start, ulong end)
+                {
+                    PteMap? found = null;
+                    ulong at = 0;
+                    for (ulong addr = start; addr < end; addr += PageGeometry.PageSize)
+                    {
+                        var pte = pmd.MapLock(addr);
+                        if (pte is null)
+                            continue;
+                        if (pte.Read(addr) is not null)
+                        {
+                            found = pte;
+                            at = addr;
+                            break;
+                        }
+
+                        pte.Unlock();
+                    }
+
+                    if (found is null)
+                        return -Errno.ENOENT;
+                    var entry = found.Read(at);
+                    found.Unlock();
+                    return entry is null ? 0 : 1;
+                }
+
+                // Released on every path, then used: still reported.
+                int UsedAfter(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    pte.Unlock();
+                    return {|KD103:pte|}.Read(addr) is null ? 0 : 1;
+                }
+            }
+            """);
     }
 }
