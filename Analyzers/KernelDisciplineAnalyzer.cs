@@ -58,14 +58,14 @@ namespace KernelDiscipline.Analyzers
                     var tracked = new HashSet<SyntaxNode>();
                     block.RegisterSyntaxNodeAction(node =>
                     {
-                        if (InvokedName((InvocationExpressionSyntax)node.Node) is string invoked && !names.Contains(invoked))
+                        if (InvokedName(node.Node) is string invoked && !names.Contains(invoked))
                         {
                             return; // cannot be an annotated method: no binding needed
                         }
 
                         if (node.SemanticModel.GetSymbolInfo(node.Node, node.CancellationToken).Symbol is IMethodSymbol method &&
                             (known.Annotation(method).IsTracked ||
-                             known.IsOptedInLockCall(method, (InvocationExpressionSyntax)node.Node, node.SemanticModel, node.CancellationToken)))
+                             (node.Node is InvocationExpressionSyntax call && known.IsOptedInLockCall(method, call, node.SemanticModel, node.CancellationToken))))
                         {
                             var function = ContainingFunction(node.Node, block.CodeBlock);
                             lock (tracked)
@@ -73,7 +73,7 @@ namespace KernelDiscipline.Analyzers
                                 tracked.Add(function);
                             }
                         }
-                    }, SyntaxKind.InvocationExpression);
+                    }, SyntaxKind.InvocationExpression, SyntaxKind.ObjectCreationExpression);
                     block.RegisterSyntaxNodeAction(node =>
                     {
                         // A lock statement on an object that opts in with [LockClass] is a lock of that class.
@@ -141,12 +141,17 @@ namespace KernelDiscipline.Analyzers
             }
         }
 
-        /// <summary>The simple name a call invokes, or null for shapes that need binding to tell (a delegate call).</summary>
-        private static string? InvokedName(InvocationExpressionSyntax invocation) => invocation.Expression switch
+        /// <summary>
+        /// The simple name a call invokes (a creation: its type's name), or null for shapes that need binding to tell
+        /// (a delegate call).
+        /// </summary>
+        private static string? InvokedName(SyntaxNode node) => node switch
         {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-            SimpleNameSyntax name => name.Identifier.ValueText,
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
+            InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } => binding.Name.Identifier.ValueText,
+            InvocationExpressionSyntax { Expression: SimpleNameSyntax name } => name.Identifier.ValueText,
+            ObjectCreationExpressionSyntax { Type: QualifiedNameSyntax qualified } => qualified.Right.Identifier.ValueText,
+            ObjectCreationExpressionSyntax { Type: SimpleNameSyntax type } => type.Identifier.ValueText,
             _ => null,
         };
 

@@ -169,6 +169,25 @@ namespace KernelDiscipline.Analyzers.Engine
             private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
                 receiver.LockClass ?? engine.summaries?.WrapperClass(method, engine.cancellation);
 
+            /// <summary>A constructor marked [Acquires]: its lock-typed arguments are held until the new object is disposed.</summary>
+            private AbstractValue ConstructGuard(IObjectCreationOperation creation, MethodAnnotation annotation)
+            {
+                AbstractValue? first = null;
+                foreach (var argument in creation.Arguments)
+                {
+                    var value = Visit(argument.Value);
+                    if (value.LockKey != null || value.LockClass != null)
+                    {
+                        Acquire(value, annotation.AcquiredClass, annotation.Nested, creation.Syntax);
+                        first ??= value;
+                    }
+                }
+
+                return first is { LockKey: { } key } held
+                    ? new AbstractValue(SiteSet.Empty, ConstValue.Unknown, key, annotation.AcquiredClass ?? held.LockClass, guard: true)
+                    : AbstractValue.Empty;
+            }
+
             private void Alias(ISymbol local, AbstractValue value)
             {
                 if (value.LockClass != null)
@@ -184,6 +203,12 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The value of a call that is not an acquisition site: a try-lock's result, or a lock it returns.</summary>
             private AbstractValue ResultOf(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
             {
+                if (annotation.AcquiresScope && receiver.LockKey != null)
+                {
+                    var held = Facts.Locks.TryGetValue(receiver.LockKey, out var taken) ? taken.Class : receiver.LockClass;
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, receiver.LockKey, held, guard: true); // disposing it releases the lock
+                }
+
                 if (engine.known.ThreadingLock != null && invocation.TargetMethod.Name == "EnterScope" &&
                     SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, engine.known.ThreadingLock))
                 {

@@ -332,6 +332,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         }
 
                         return new AbstractValue(elements, ConstValue.Unknown);
+                    case IObjectCreationOperation { Constructor: { } constructor } creation when engine.known.Annotation(constructor).AcquiresScope:
+                        return ConstructGuard(creation, engine.known.Annotation(constructor));
                     case IObjectCreationOperation or IAnonymousObjectCreationOperation or IArrayCreationOperation or IArrayInitializerOperation:
                     case var _ when operation.Syntax.IsKind(SyntaxKind.CollectionExpression):
                         // Built into a new object or collection: ownership goes with it, as with a call's argument.
@@ -548,6 +550,15 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (key.Member is null)
                 {
+                    if (value.Guard && value.LockKey != null)
+                    {
+                        Facts.Guards[key.Root] = (value.LockKey, value.LockClass);
+                    }
+                    else
+                    {
+                        Facts.Guards.Remove(key.Root);
+                    }
+
                     Alias(key.Root, value);
                     ForgetMembersOf(key.Root);
                     ForgetLocksIndexedBy(key.Root);
@@ -609,6 +620,11 @@ namespace KernelDiscipline.Analyzers.Engine
                             Facts.Facts[site] &= ~Fact.Null;
                         }
                     }
+                }
+
+                if (path.Member is null && Facts.Guards.TryGetValue(path.Root, out var guard))
+                {
+                    return new AbstractValue(resources, constant, guard.Key, guard.Class, guard: true);
                 }
 
                 var (lockKey, lockClass) = LockIdentity(path);

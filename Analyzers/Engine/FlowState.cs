@@ -97,8 +97,9 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         public static readonly AbstractValue Empty = default;
 
-        public AbstractValue(SiteSet resources, ConstValue constant, string? lockKey = null, string? lockClass = null, TryLock? tryLock = null)
+        public AbstractValue(SiteSet resources, ConstValue constant, string? lockKey = null, string? lockClass = null, TryLock? tryLock = null, bool guard = false)
         {
+            Guard = guard;
             Resources = resources;
             Constant = constant;
             LockKey = lockKey;
@@ -119,13 +120,17 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public TryLock? TryLock { get; }
 
-        public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, LockKey, LockClass, TryLock);
+        /// <summary>A scoped guard: disposing it releases the lock <see cref="LockKey"/> names.</summary>
+        public bool Guard { get; }
+
+        public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, LockKey, LockClass, TryLock, Guard);
 
         public AbstractValue Join(AbstractValue other) => new AbstractValue(
             Resources.Union(other.Resources),
             Constant.Join(other.Constant),
             LockKey == other.LockKey ? LockKey : null,
-            LockClass == other.LockClass ? LockClass : null);
+            LockClass == other.LockClass ? LockClass : null,
+            guard: Guard && other.Guard && LockKey == other.LockKey);
     }
 
     /// <summary>A try-lock's boolean result: the lock it takes when the result is <see cref="Success"/>.</summary>
@@ -227,6 +232,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
         public LazyMap<ISymbol, string> Aliases;
 
+        /// <summary>Locals that hold a scoped guard: the lock it releases when disposed, and its class.</summary>
+        public LazyMap<ISymbol, (string Key, string? Class)> Guards;
+
         /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>): the lock's key.</summary>
         public LazyMap<ISymbol, string> TakenFlags;
 
@@ -241,6 +249,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Released = new LazyMap<string, SyntaxNode>(StringComparer.Ordinal);
             Aliases = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
             TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
+            Guards = new LazyMap<ISymbol, (string Key, string? Class)>(SymbolEqualityComparer.Default);
         }
 
         private FlowFacts(FlowFacts from)
@@ -254,6 +263,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Released = from.Released.Clone();
             Aliases = from.Aliases.Clone();
             TakenFlags = from.TakenFlags.Clone();
+            Guards = from.Guards.Clone();
             Failed = from.Failed;
         }
 
@@ -271,6 +281,7 @@ namespace KernelDiscipline.Analyzers.Engine
             to.Released = Released.Clone();
             to.Aliases = Aliases.Clone();
             to.TakenFlags = TakenFlags.Clone();
+            to.Guards = Guards.Clone();
             to.Failed = Failed;
         }
 
@@ -390,6 +401,16 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
+            foreach (var symbol in Guards.KeyList())
+            {
+                Guards.TryGetValue(symbol, out var mine);
+                if (!other.Guards.TryGetValue(symbol, out var theirs) || theirs != mine)
+                {
+                    Guards.Remove(symbol);
+                    changed = true;
+                }
+            }
+
             foreach (var symbol in Aliases.KeyList())
             {
                 Aliases.TryGetValue(symbol, out var mine);
@@ -470,6 +491,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 Constants.Remove(local);
                 Aliases.Remove(local);
                 TakenFlags.Remove(local);
+                Guards.Remove(local);
                 // A local that still holds a held resource names it in the leak report: keep that one.
                 var key = new PathKey(local, null);
                 if (Vars.TryGetValue(key, out SiteSet resources) && !HoldsAny(resources))

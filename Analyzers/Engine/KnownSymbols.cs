@@ -31,6 +31,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Acquires its receiver (<c>ptl.Lock()</c>, <c>mm.MmapLock.DownRead()</c>).</summary>
         public bool AcquiresReceiver { get; set; }
 
+        /// <summary>Returns (or, a constructor, is) a guard whose Dispose releases what it acquired ([Acquires(Target = Scope)]).</summary>
+        public bool AcquiresScope { get; set; }
+
         /// <summary>Acquires its lock-typed arguments (<c>LockOrder.DoubleLock(a, b)</c>).</summary>
         public bool AcquiresArguments { get; set; }
 
@@ -265,7 +268,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
                 else if (member is IMethodSymbol method && Annotation(method).IsTracked)
                 {
-                    names.Add(method.Name);
+                    names.Add(method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name); // a guard is created by its type's name
                 }
             }
         }
@@ -277,7 +280,12 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method && method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists))
                 {
-                    names.Add(method is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax named ? named.Identifier.ValueText : ".ctor");
+                    names.Add(method switch
+                    {
+                        Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax named => named.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax constructor => constructor.Identifier.ValueText,
+                        _ => ".ctor",
+                    });
                 }
             }
         }
@@ -378,6 +386,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         1 => "Receiver",
                         2 => "ReturnValue",
                         3 => "Arguments",
+                        4 => "Scope",
                         _ => null,
                     };
                 }
@@ -408,7 +417,15 @@ namespace KernelDiscipline.Analyzers.Engine
                     result.AcquiredClass = ClassOf(attribute);
                     result.Nested |= NamedBool(attribute, "Nested");
                     result.Shared |= NamedBool(attribute, "Shared");
-                    if (target == "ReturnValue" && !method.ReturnsVoid)
+                    if (target == "Scope" || method.MethodKind == MethodKind.Constructor)
+                    {
+                        // A scoped guard: the receiver (a constructor's lock arguments) held until the guard is disposed.
+                        result.Other = true;
+                        result.AcquiresScope = true;
+                        result.AcquiresReceiver = method.MethodKind != MethodKind.Constructor;
+                        result.AcquiresArguments = method.MethodKind == MethodKind.Constructor;
+                    }
+                    else if (target == "ReturnValue" && !method.ReturnsVoid)
                     {
                         result.AcquiresReturn = true;
                     }

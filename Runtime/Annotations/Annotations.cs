@@ -26,6 +26,13 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Every argument of a lock type (ordering helpers such as <c>double_pt_lock</c>).</summary>
         Arguments,
+
+        /// <summary>
+        /// A scoped guard: the receiver (for a constructor, its lock-typed arguments) is held until the returned (or
+        /// constructed) guard is disposed — <c>using (x.LockScope()) { … }</c>, as Clang's scoped capabilities and
+        /// <c>System.Threading.Lock.EnterScope</c>. The guard's <c>Dispose</c> carries <see cref="ReleasesAttribute"/>.
+        /// </summary>
+        Scope,
     }
 
     /// <summary>
@@ -80,8 +87,11 @@ namespace KernelDiscipline.Runtime
     {
     }
 
-    /// <summary>The method acquires a lock (of <see cref="LockClass"/>, or of the target's declared class).</summary>
-    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    /// <summary>
+    /// The method acquires a lock (of <see cref="LockClass"/>, or of the target's declared class). On a constructor it
+    /// makes the constructed object a scoped guard (<see cref="LockTarget.Scope"/>) of its lock-typed arguments.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor, AllowMultiple = false)]
     public sealed class AcquiresAttribute : Attribute
     {
         /// <summary>Acquires the lock named by the target's <see cref="LockClassAttribute"/>.</summary>

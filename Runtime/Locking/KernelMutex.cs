@@ -95,6 +95,14 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Releases the mutex (<c>mutex_unlock</c>).</summary>
         /// <exception cref="LockStateException">The mutex is not held (or, for an owned mutex, held by another thread).</exception>
+        /// <summary>Takes the mutex until the returned guard is disposed.</summary>
+        [Acquires(Target = LockTarget.Scope)]
+        public LockGuard LockScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            Lock(file, line);
+            return new LockGuard(this, shared: false);
+        }
+
         [Releases]
         public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {

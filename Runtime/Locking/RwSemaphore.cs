@@ -87,6 +87,22 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Releases the read side (<c>up_read</c>).</summary>
         /// <exception cref="LockStateException">No reader holds the semaphore.</exception>
+        /// <summary>Takes the semaphore for read until the returned guard is disposed.</summary>
+        [Acquires(Target = LockTarget.Scope, Shared = true)]
+        public LockGuard ReadScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            DownRead(file, line);
+            return new LockGuard(this, shared: true);
+        }
+
+        /// <summary>Takes the semaphore for write until the returned guard is disposed.</summary>
+        [Acquires(Target = LockTarget.Scope)]
+        public LockGuard WriteScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            DownWrite(file, line);
+            return new LockGuard(this, shared: false);
+        }
+
         [Releases(Shared = true)]
         public void UpRead([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {

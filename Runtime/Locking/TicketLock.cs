@@ -42,6 +42,14 @@ namespace KernelDiscipline.Runtime
         /// Takes a second lock of this lock's class (<c>spin_lock_nested</c>): the caller promises that an outer lock
         /// rules out the inversion (e.g. mremap's destination PTL under an exclusive mmap_lock).
         /// </summary>
+        /// <summary>Takes the lock until the returned guard is disposed: <c>using (ptl.LockScope()) { … }</c>.</summary>
+        [Acquires(Target = LockTarget.Scope)]
+        public LockGuard LockScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            LockCore(0, file, line);
+            return new LockGuard(this, shared: false);
+        }
+
         [Acquires(Nested = true)]
         public void LockNested(int subclass = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {

@@ -160,5 +160,39 @@ namespace KernelDiscipline.Runtime.Tests
                 action();
             }
         }
+
+        [Fact]
+        public void GuardsHoldUntilDisposedAndReleaseOnce()
+        {
+            using var lockdep = new LockdepScope();
+            var mm = new MmStruct();
+            using (mm.PageTableLock.LockScope())
+            {
+                Assert.True(mm.PageTableLock.IsLocked);
+            }
+
+            Assert.False(mm.PageTableLock.IsLocked);
+
+            var read = mm.MmapLock.ReadScope();
+            Assert.Equal(1, mm.MmapLock.ReaderCount);
+            read.Dispose();
+            Assert.Equal(0, mm.MmapLock.ReaderCount);
+
+            using (mm.MmapLock.WriteScope())
+            {
+                Assert.True(mm.MmapLock.IsWriteLocked);
+            }
+
+            Assert.False(mm.MmapLock.IsWriteLocked);
+            var mutex = new KernelMutex(LockClass.Declare("test_guard_mutex", LockKind.Sleeping, 0));
+            var held = mutex.LockScope();
+            Assert.Same(mutex, held.Lock);
+            held.Dispose();
+            Assert.Empty(lockdep.Reports);
+            Assert.Throws<LockStateException>(() => held.Dispose()); // a second release is an unbalanced unlock
+            Assert.Equal(LockdepReportKind.UnlockNotHeld, Assert.Single(lockdep.Reports).Kind);
+            default(LockGuard).Dispose(); // a default guard holds nothing
+            Assert.Single(lockdep.Reports);
+        }
     }
 }
