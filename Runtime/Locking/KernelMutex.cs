@@ -93,8 +93,6 @@ namespace KernelDiscipline.Runtime
             return true;
         }
 
-        /// <summary>Releases the mutex (<c>mutex_unlock</c>).</summary>
-        /// <exception cref="LockStateException">The mutex is not held (or, for an owned mutex, held by another thread).</exception>
         /// <summary>Takes the mutex until the returned guard is disposed.</summary>
         [Acquires(Target = LockTarget.Scope)]
         public LockGuard LockScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -103,6 +101,8 @@ namespace KernelDiscipline.Runtime
             return new LockGuard(this, shared: false);
         }
 
+        /// <summary>Releases the mutex (<c>mutex_unlock</c>).</summary>
+        /// <exception cref="LockStateException">The mutex is not held (or, for an owned mutex, held by another thread).</exception>
         [Releases]
         public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {

@@ -85,8 +85,6 @@ namespace KernelDiscipline.Runtime
             return true;
         }
 
-        /// <summary>Releases the read side (<c>up_read</c>).</summary>
-        /// <exception cref="LockStateException">No reader holds the semaphore.</exception>
         /// <summary>Takes the semaphore for read until the returned guard is disposed.</summary>
         [Acquires(Target = LockTarget.Scope, Shared = true)]
         public LockGuard ReadScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -103,6 +101,8 @@ namespace KernelDiscipline.Runtime
             return new LockGuard(this, shared: false);
         }
 
+        /// <summary>Releases the read side (<c>up_read</c>).</summary>
+        /// <exception cref="LockStateException">No reader holds the semaphore.</exception>
         [Releases(Shared = true)]
         public void UpRead([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {

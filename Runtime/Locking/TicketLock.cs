@@ -38,10 +38,6 @@ namespace KernelDiscipline.Runtime
         [Acquires]
         public void Lock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => LockCore(0, file, line);
 
-        /// <summary>
-        /// Takes a second lock of this lock's class (<c>spin_lock_nested</c>): the caller promises that an outer lock
-        /// rules out the inversion (e.g. mremap's destination PTL under an exclusive mmap_lock).
-        /// </summary>
         /// <summary>Takes the lock until the returned guard is disposed: <c>using (ptl.LockScope()) { … }</c>.</summary>
         [Acquires(Target = LockTarget.Scope)]
         public LockGuard LockScope([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
@@ -50,6 +46,10 @@ namespace KernelDiscipline.Runtime
             return new LockGuard(this, shared: false);
         }
 
+        /// <summary>
+        /// Takes a second lock of this lock's class (<c>spin_lock_nested</c>): the caller promises that an outer lock
+        /// rules out the inversion (e.g. mremap's destination PTL under an exclusive mmap_lock).
+        /// </summary>
         [Acquires(Nested = true)]
         public void LockNested(int subclass = 1, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
