@@ -30,10 +30,12 @@ namespace KernelDiscipline.CodeFixes
             }
 
             string[] maybeNull = (properties.TryGetValue("ExitsMaybeNull", out var flags) ? flags : null)?.Split(',') ?? new string[0];
-            var exits = new List<(ReturnStatementSyntax Return, bool MaybeNull)>();
+            var exits = new List<(StatementSyntax Return, bool MaybeNull)>();
             for (int i = 0; i < diagnostic.AdditionalLocations.Count; i++)
             {
-                var exit = root.FindNode(diagnostic.AdditionalLocations[i].SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ReturnStatementSyntax>();
+                // A return, or a throw that leaves the method holding the map.
+                var exit = root.FindNode(diagnostic.AdditionalLocations[i].SourceSpan, getInnermostNodeForTie: true)
+                    .FirstAncestorOrSelf<StatementSyntax>(node => node is ReturnStatementSyntax or ThrowStatementSyntax);
                 // A return that reads the resource must not see it released first; leave that one to the author.
                 if (exit is null || Mentions(exit, holder))
                 {
@@ -73,11 +75,17 @@ namespace KernelDiscipline.CodeFixes
         private static StatementSyntax Release(string holder, string release, bool maybeNull) =>
             FixSyntax.Statement($"{holder}{(maybeNull ? "?." : ".")}{release}();");
 
-        private static bool Mentions(ReturnStatementSyntax exit, string holder)
+        private static bool Mentions(StatementSyntax exit, string holder)
         {
             string root = holder.Split('.')[0];
-            return exit.Expression != null &&
-                exit.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => name.Identifier.ValueText == root);
+            var value = exit switch
+            {
+                ReturnStatementSyntax returned => returned.Expression,
+                ThrowStatementSyntax thrown => thrown.Expression,
+                _ => null,
+            };
+            return value != null &&
+                value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(name => name.Identifier.ValueText == root);
         }
     }
 }

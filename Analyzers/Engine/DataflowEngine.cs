@@ -384,10 +384,17 @@ namespace KernelDiscipline.Analyzers.Engine
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
+                    var thrown = valueOperation?.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsThrow) ?? valueOperation?.Syntax;
                     foreach (int failed in Failures(key, facts))
                     {
-                        findings!.FailedExits.Add(new FailedExitFinding(siteList[failed], FailedExitKind.Throw,
-                            valueOperation?.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsThrow) ?? valueOperation?.Syntax, ConstValue.Unknown, valueOperation));
+                        findings!.FailedExits.Add(new FailedExitFinding(siteList[failed], FailedExitKind.Throw, thrown, ConstValue.Unknown, valueOperation));
+                    }
+
+                    // A throw outside every try leaves the method with what it holds: a map or PTL held there is
+                    // never released (inside a try, a catch or finally may still release it).
+                    if (!InsideTry(branch.Source))
+                    {
+                        CheckLeaksAtExit(facts, AbstractValue.Empty, thrown);
                     }
 
                     break;
@@ -410,6 +417,19 @@ namespace KernelDiscipline.Analyzers.Engine
         private static SiteSet Failures(int key, FlowFacts facts) =>
             key == FlowState.Normal ? facts.Failed : facts.Failed.Union(SiteSet.Of(key));
 
+        private static bool InsideTry(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            {
+                if (region.Kind is ControlFlowRegionKind.Try or ControlFlowRegionKind.Catch or ControlFlowRegionKind.Finally or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool IsThrow(SyntaxNode node) => node is ThrowStatementSyntax or ThrowExpressionSyntax;
 
         /// <summary>A path leaves the body: failed-map outcomes for KD102, held resources for KD103.</summary>
@@ -422,6 +442,12 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             CheckLocksAtExit(facts);
+            CheckLeaksAtExit(facts, returned, exitSyntax);
+        }
+
+        /// <summary>Maps and locks still held where a path leaves the body (KD103).</summary>
+        private void CheckLeaksAtExit(FlowFacts facts, AbstractValue returned, SyntaxNode? exitSyntax)
+        {
             for (int index = 0; index < siteList.Count; index++)
             {
                 var fact = facts.Facts[index];

@@ -8,6 +8,41 @@ namespace KernelDiscipline.Analyzers.Tests.CodeFixes
     public class ReleaseOnAllPathsCodeFixTests
     {
         [Fact]
+        public Task UnlocksBeforeAThrowThatLeavesTheMethod() => Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                int Check(Pmd pmd, ulong addr, bool bad)
+                {
+                    var pte = {|KD103:pmd.MapLock(addr)|};
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    if (bad)
+                        throw new ArgumentException("bad address", nameof(addr));
+                    pte.Unlock();
+                    return 0;
+                }
+            }
+            """,
+            """
+            class C
+            {
+                int Check(Pmd pmd, ulong addr, bool bad)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    if (bad)
+                    {
+                        pte.Unlock();
+                        throw new ArgumentException("bad address", nameof(addr));
+                    }
+                    pte.Unlock();
+                    return 0;
+                }
+            }
+            """);
+
+        [Fact]
         public Task UnlocksBeforeEachLeakingReturn() => Verify.VerifyCodeFixAsync("""
             class C
             {
