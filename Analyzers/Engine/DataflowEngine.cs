@@ -465,7 +465,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    handedOn |= pair.Key.OutlivesMethod;
+                    // A local that a lambda or local function of this body captures may be released there.
+                    handedOn |= pair.Key.OutlivesMethod || liveness.IsCaptured(pair.Key.Root);
                     if (holder is null || pair.Key.Member is null)
                     {
                         holder = pair.Key.Text;

@@ -18,9 +18,26 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         private readonly Dictionary<ISymbol, int> liveUntil = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
 
+        /// <summary>Names used inside the lambdas and local functions of the body: the locals they may capture.</summary>
+        private readonly HashSet<string> namesInNestedFunctions = new HashSet<string>(System.StringComparer.Ordinal);
+
         public Liveness(ControlFlowGraph cfg)
         {
             var loops = Loops(cfg.OriginalOperation.Syntax);
+            foreach (var nested in cfg.OriginalOperation.Syntax.DescendantNodes())
+            {
+                if (nested is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                {
+                    foreach (var name in nested.DescendantNodes())
+                    {
+                        if (name is IdentifierNameSyntax identifier)
+                        {
+                            namesInNestedFunctions.Add(identifier.Identifier.ValueText);
+                        }
+                    }
+                }
+            }
+
             foreach (var block in cfg.Blocks)
             {
                 foreach (var operation in block.Operations)
@@ -34,6 +51,9 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
         }
+
+        /// <summary>Whether a lambda or local function of the body may capture this local (by name: conservative).</summary>
+        public bool IsCaptured(ISymbol symbol) => symbol is ILocalSymbol && namesInNestedFunctions.Contains(symbol.Name);
 
         /// <summary>Whether <paramref name="symbol"/> is never read at or after <paramref name="position"/>.</summary>
         public bool DeadAt(ISymbol symbol, int position) =>
