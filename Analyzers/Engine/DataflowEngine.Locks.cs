@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelDiscipline.Analyzers.Engine
@@ -168,6 +169,40 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
             private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
                 receiver.LockClass ?? engine.summaries?.WrapperClass(method, engine.cancellation);
+
+            /// <summary>
+            /// <c>lock (x)</c> on a System.Threading.Lock: Roslyn's graph keeps the statement as one opaque operation with
+            /// no Enter or Exit in it, so the lock is taken here, from the syntax, and given back on every edge that
+            /// leaves the statement (<see cref="LeaveLockStatements"/>).
+            /// </summary>
+            private void EnterLockStatement(LockStatementSyntax statement, IOperation operation)
+            {
+                var known = engine.known;
+                IOperation? expression = null;
+                foreach (var candidate in operation.DescendantsAndSelf())
+                {
+                    if (candidate.Syntax == statement.Expression && known.ThreadingLock != null &&
+                        SymbolEqualityComparer.Default.Equals(candidate.Type?.OriginalDefinition, known.ThreadingLock))
+                    {
+                        expression = candidate;
+                        break;
+                    }
+                }
+
+                if (expression is null)
+                {
+                    return; // a lock on another object: Monitor calls in the graph show it
+                }
+
+                var value = Value(expression);
+                if (value.LockKey is null || value.LockClass is null)
+                {
+                    return;
+                }
+
+                engine.syntaxLocks[statement] = value.LockKey;
+                Acquire(value, null, nested: false, statement.Expression, reentrant: true);
+            }
 
             /// <summary>A constructor marked [Acquires]: its lock-typed arguments are held until the new object is disposed.</summary>
             private AbstractValue ConstructGuard(IObjectCreationOperation creation, MethodAnnotation annotation)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -72,6 +73,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var transfer = new Transfer(this, facts, key, values);
                 foreach (var operation in block.Operations)
                 {
+                    ReconcileLockStatements(transfer.Facts, operation.Syntax.SpanStart);
                     transfer.Visit(operation);
                     if (transfer.Dead)
                     {
@@ -296,6 +298,10 @@ namespace KernelDiscipline.Analyzers.Engine
                         return Facts.Captures.TryGetValue(captureReference.Id, out var value) ? value : AbstractValue.Empty;
                     case IConversionOperation conversion:
                         return Visit(conversion.Operand);
+                    case IExpressionStatementOperation { Syntax: LockStatementSyntax lockStatement } statement:
+                        Visit(statement.Operation);
+                        EnterLockStatement(lockStatement, statement.Operation);
+                        return AbstractValue.Empty;
                     case IExpressionStatementOperation statement:
                         Visit(statement.Operation);
                         if (Unwrap(statement.Operation) is IInvocationOperation discarded)

@@ -281,6 +281,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Runs the finally regions a branch leaves through; returns its destination (null when none).</summary>
         private BasicBlock? Through(ControlFlowBranch branch, ref int key, FlowFacts facts)
         {
+            LeaveLockStatements(branch, facts);
             foreach (var region in branch.FinallyRegions)
             {
                 if (!RunFinally(region, ref key, facts))
@@ -416,6 +417,55 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The failed acquisitions a path is on: its partition's, and those folded into it.</summary>
         private static SiteSet Failures(int key, FlowFacts facts) =>
             key == FlowState.Normal ? facts.Failed : facts.Failed.Union(SiteSet.Of(key));
+
+        /// <summary>The <c>lock</c> statements on System.Threading.Lock taken in this body, with their lock's identity.</summary>
+        private readonly Dictionary<LockStatementSyntax, string> syntaxLocks = new Dictionary<LockStatementSyntax, string>();
+
+        /// <summary>An edge that leaves a <c>lock</c> statement's text gives its lock back (see EnterLockStatement).</summary>
+        private void LeaveLockStatements(ControlFlowBranch branch, FlowFacts facts) =>
+            ReconcileLockStatements(facts, branch.Destination is { Kind: BasicBlockKind.Block } destination ? Liveness.PositionOf(destination) : -1);
+
+        /// <summary>
+        /// A <c>lock</c> statement on a System.Threading.Lock holds its lock exactly while execution is inside the
+        /// statement: at <paramref name="position"/> (-1: leaving the body), each such lock is held as many times as
+        /// statements on it contain the position; more entries than that are given back.
+        /// </summary>
+        private void ReconcileLockStatements(FlowFacts facts, int position)
+        {
+            if (syntaxLocks.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var key in new HashSet<string>(syntaxLocks.Values))
+            {
+                if (!facts.Locks.TryGetValue(key, out var held))
+                {
+                    continue;
+                }
+
+                int inside = 0;
+                LockStatementSyntax? any = null;
+                foreach (var pair in syntaxLocks)
+                {
+                    if (pair.Value == key)
+                    {
+                        any = pair.Key;
+                        inside += position >= 0 && pair.Key.Span.Contains(position) ? 1 : 0;
+                    }
+                }
+
+                if (inside == 0)
+                {
+                    facts.Locks.Remove(key);
+                    facts.Released[key] = any!.Expression;
+                }
+                else if (held.Depth > inside)
+                {
+                    facts.Locks[key] = held.WithDepth(inside);
+                }
+            }
+        }
 
         private static bool InsideTry(BasicBlock block)
         {

@@ -214,5 +214,98 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+
+        [Fact]
+        public Task LockStatementOnASystemThreadingLockIsSeenFromTheSyntax() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("table_lock", LockKind.Sleeping, 150)]
+            [assembly: LockClassDeclaration("spin_table", LockKind.Spinning, 860)]
+
+            sealed class Table
+            {
+                [LockClass("table_lock")]
+                private readonly System.Threading.Lock gate = new System.Threading.Lock();
+                [LockClass("spin_table")]
+                private readonly System.Threading.Lock spin = new System.Threading.Lock();
+                private int count;
+
+                public void InOrder(MmStruct mm)
+                {
+                    lock (gate)
+                    {
+                        mm.MmapLock.DownRead();
+                        mm.MmapLock.UpRead();
+                    }
+                }
+
+                public void OutOfOrder(MmStruct mm)
+                {
+                    mm.MmapLock.DownRead();
+                    lock ({|KD201:gate|})
+                    {
+                        count++;
+                    }
+
+                    mm.MmapLock.UpRead();
+                }
+
+                public void UnderASpinlock(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    lock ({|KD203:gate|})
+                    {
+                    }
+
+                    ptl.Unlock();
+                }
+
+                public void SleepInsideASpinningOne(Folio folio)
+                {
+                    lock (spin)
+                    {
+                        {|KD203:folio.Lock()|};
+                        folio.Unlock();
+                    }
+
+                    folio.Lock(); // released when the statement ends
+                    folio.Unlock();
+                }
+
+                public int ReturnInside(bool early)
+                {
+                    lock (gate)
+                    {
+                        if (early)
+                            return 1;
+                        count++;
+                    }
+
+                    return 0;
+                }
+
+                public void BreakOut(int[] items)
+                {
+                    foreach (var item in items)
+                    {
+                        lock (gate)
+                        {
+                            if (item < 0)
+                                break;
+                            count += item;
+                        }
+                    }
+                }
+
+                public void Nested()
+                {
+                    lock (gate)
+                    {
+                        lock (gate)
+                        {
+                            count++;
+                        }
+                    }
+                }
+            }
+            """, null, TestProject.RunningFrameworkReferences);
     }
 }
