@@ -262,6 +262,49 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                     return entry is null ? 0 : 1;
                 }
 
+                int FirstMappedOf(Pmd pmd, ulong[] addrs)
+                {
+                    PteMap? kept = null;
+                    foreach (var addr in addrs)
+                    {
+                        var pte = pmd.MapLock(addr);
+                        if (pte is null)
+                            continue;
+                        if (addr % 2 == 0)
+                        {
+                            kept = pte;
+                            break;
+                        }
+
+                        pte.Unlock();
+                    }
+
+                    if (kept != null)
+                        kept.Unlock();
+                    return 0;
+                }
+
+                int WhileWithAKeptMap(Pmd pmd, ulong addr, int tries)
+                {
+                    PteMap? kept = null;
+                    while (tries-- > 0)
+                    {
+                        var pte = pmd.MapLock(addr);
+                        if (pte is null)
+                            return -Errno.EAGAIN;
+                        if (tries == 1)
+                        {
+                            kept = pte;
+                            break;
+                        }
+
+                        pte.Unlock();
+                    }
+
+                    kept?.Unlock();
+                    return 0;
+                }
+
                 // Released on every path, then used: still reported.
                 int UsedAfter(Pmd pmd, ulong addr)
                 {
