@@ -23,6 +23,12 @@ namespace KernelDiscipline.Runtime
             lockBit = new KernelMutex(LockClass.FolioLock, ownerUnlocks: false);
         }
 
+        /// <summary>
+        /// The reverse-map root of an anonymous folio (<c>folio->mapping</c>): the anon_vma of the VMA that maps it.
+        /// UFFDIO_MOVE moves it with the folio (<c>folio_move_anon_rmap</c>).
+        /// </summary>
+        public AnonVma? AnonVma { get; internal set; }
+
         /// <summary>log2 of the number of pages.</summary>
         public int Order { get; }
 

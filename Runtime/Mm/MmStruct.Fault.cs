@@ -170,7 +170,7 @@ namespace KernelDiscipline.Runtime
             return true;
         }
 
-        private static void WaitForMigration(Pmd pmd, PmdValue migration)
+        internal static void WaitForMigration(Pmd pmd, PmdValue migration)
         {
             // pmd_migration_entry_wait: the migrating thread replaces the entry soon; wait for it, then refault.
             var spinner = new SpinWait();

@@ -106,11 +106,12 @@ namespace KernelDiscipline.Runtime
         public int SplitHugePmd(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
-            if (pmd is null)
-            {
-                return error;
-            }
+            return pmd is null ? error : SplitHugePmd(pmd);
+        }
 
+        /// <summary>Splits a huge PMD for a caller that already found it (and may hold the mmap lock): 0 or -EAGAIN.</summary>
+        internal int SplitHugePmd(Pmd pmd)
+        {
             var table = new PteTable(pmd.Address);
             var pmdLock = pmd.Lock();
             var folio = pmd.GetLockless().IsHuge ? pmd.GetLockless().Folio : null;

@@ -1,0 +1,207 @@
+using System;
+
+namespace KernelDiscipline.Runtime
+{
+    public sealed partial class Userfaultfd
+    {
+        /// <summary>
+        /// <c>UFFDIO_COPY</c>: fills the missing pages of [<paramref name="dst"/>, +<paramref name="length"/>) with the
+        /// bytes at <paramref name="src"/> (an address in this mm). Returns the bytes copied, or: -EINVAL (unaligned,
+        /// empty, overlapping), -ENOENT (the destination is not a registered anonymous range), -EEXIST (a destination
+        /// page is already there, or its PMD is huge), -EFAULT (the source cannot be read), -ENOMEM, -EAGAIN.
+        /// </summary>
+        [MightSleep]
+        public long Copy(ulong dst, ulong src, ulong length)
+        {
+            if (!ValidRange(dst, length) || !ValidRange(src, length) || (src < dst + length && dst < src + length))
+            {
+                return -Errno.EINVAL;
+            }
+
+            return MfillAtomic(dst, src, length, zero: false);
+        }
+
+        /// <summary><c>UFFDIO_ZEROPAGE</c>: fills the missing pages of the range with zeroed pages; errors as <see cref="Copy"/>.</summary>
+        [MightSleep]
+        public long ZeroPage(ulong dst, ulong length) =>
+            ValidRange(dst, length) ? MfillAtomic(dst, 0, length, zero: true) : -Errno.EINVAL;
+
+        /// <summary>
+        /// <c>mfill_atomic</c>: per page, under the mmap lock for read. A source that cannot be read without faulting
+        /// is the kernel's -ENOENT dance: the locks are dropped, the page is copied with faults allowed into the folio
+        /// allocated for it, and the step is retried with that folio. A failed map (-EAGAIN) is retried here.
+        /// </summary>
+        [MightSleep]
+        private long MfillAtomic(ulong dst, ulong src, ulong length, bool zero)
+        {
+            ulong copied = 0;
+            Folio? filled = null; // the folio the -ENOENT dance filled, carried to the retry
+            int err = 0;
+            int retries = 0;
+        retry:
+            Mm.MmapLock.DownRead();
+            var vma = AnonymousVma(dst, length);
+            if (vma is null || !IsRegistered(dst, length))
+            {
+                err = -Errno.ENOENT;
+                goto out_unlock;
+            }
+
+            while (copied < length)
+            {
+                ulong dstAddr = dst + copied;
+                var pmd = Mm.PmdAlloc(dstAddr);
+                if (pmd.GetLockless().IsNone && pmd.PteAlloc() < 0)
+                {
+                    err = -Errno.ENOMEM;
+                    break;
+                }
+
+                if (pmd.GetLockless().Kind != PmdKind.Table)
+                {
+                    err = -Errno.EEXIST; // huge, migrating or bad: nothing to fill at PTE level
+                    break;
+                }
+
+                err = zero ? MfillZeroPte(pmd, vma, dstAddr) : MfillCopyPte(pmd, vma, dstAddr, src + copied, ref filled);
+                if (err == -Errno.ENOENT)
+                {
+                    // Copy with faults allowed: never under the mmap lock (the fault takes it).
+                    Mm.MmapLock.UpRead();
+                    Stats.Note(UffdRetry.SourceFaulted);
+                    if (CopyWithFaults(filled!, src + copied) < 0)
+                    {
+                        err = -Errno.EFAULT;
+                        goto out_;
+                    }
+
+                    goto retry;
+                }
+
+                if (err == -Errno.EAGAIN && ++retries < MaxRetriesPerPage)
+                {
+                    Stats.Note(UffdRetry.MapFailed);
+                    continue; // the page table changed under us: the same page again
+                }
+
+                if (err < 0)
+                {
+                    break;
+                }
+
+                retries = 0;
+                copied += PageGeometry.PageSize;
+            }
+
+        out_unlock:
+            Mm.MmapLock.UpRead();
+        out_:
+            filled?.Put();
+            return copied > 0 ? (long)copied : err;
+        }
+
+        /// <summary>
+        /// <c>mfill_atomic_pte_copy</c>: allocate and fill the folio outside the page table lock, then install it.
+        /// -ENOENT hands the allocated folio back in <paramref name="filled"/> when the source needs a fault.
+        /// </summary>
+        [MightSleep]
+        private int MfillCopyPte(Pmd pmd, Vma vma, ulong dstAddr, ulong srcAddr, ref Folio? filled)
+        {
+            var folio = filled;
+            filled = null;
+            if (folio is null)
+            {
+                folio = Folio.Alloc();
+                if (!TryCopyWithoutFaults(folio, srcAddr))
+                {
+                    filled = folio; // copy_from_user with page faults disabled failed
+                    return -Errno.ENOENT;
+                }
+            }
+
+            int ret = MfillInstallPte(pmd, vma, dstAddr, folio);
+            if (ret < 0)
+            {
+                folio.Put(); // the reference the mapping would have owned
+            }
+
+            return ret;
+        }
+
+        [MightSleep]
+        private static int MfillZeroPte(Pmd pmd, Vma vma, ulong dstAddr)
+        {
+            var folio = Folio.Alloc(); // zeroed: this mm has no shared zero page to map
+            int ret = MfillInstallPte(pmd, vma, dstAddr, folio);
+            if (ret < 0)
+            {
+                folio.Put();
+            }
+
+            return ret;
+        }
+
+        /// <summary>
+        /// <c>mfill_atomic_install_pte</c> after the review of seed 000: a failed map is -EAGAIN (the caller retries),
+        /// a populated destination -EEXIST; on success the PTE owns the folio's reference.
+        /// </summary>
+        private static int MfillInstallPte(Pmd pmd, Vma vma, ulong dstAddr, Folio folio)
+        {
+            int ret = -Errno.EAGAIN;
+            var pte = pmd.MapLock(dstAddr);
+            if (pte is null)
+            {
+                goto out_;
+            }
+
+            ret = -Errno.EEXIST;
+            if (pte.Read(dstAddr) is not null)
+            {
+                goto out_unlock;
+            }
+
+            folio.AnonVma = vma.AnonVma;
+            folio.AddRmap();
+            pte.Write(dstAddr, Pte.Make(folio, 0, vma.IsWritable).MakeDirty());
+            ret = 0;
+        out_unlock:
+            pte.Unlock();
+        out_:
+            return ret;
+        }
+
+        /// <summary>Reads the source page only if it is mapped now, under a lockless map (no fault, no sleep).</summary>
+        private bool TryCopyWithoutFaults(Folio folio, ulong srcAddr)
+        {
+            var pmd = Mm.PmdOffset(srcAddr);
+            if (pmd is null)
+            {
+                return false;
+            }
+
+            using var map = pmd.Map(srcAddr);
+            var entry = map?.Read(srcAddr);
+            if (entry is null)
+            {
+                return false;
+            }
+
+            entry.Folio.CopyPageTo(entry.Page, folio, 0);
+            return true;
+        }
+
+        /// <summary>The -ENOENT dance's copy: with faults allowed (it may sleep, and takes the mmap lock itself).</summary>
+        [MightSleep]
+        private int CopyWithFaults(Folio folio, ulong srcAddr)
+        {
+            var page = new byte[PageGeometry.PageSize];
+            int err = Mm.Read(srcAddr, page);
+            if (err == 0)
+            {
+                folio.Write(0, 0, page);
+            }
+
+            return err;
+        }
+    }
+}
