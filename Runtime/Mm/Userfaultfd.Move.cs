@@ -123,15 +123,36 @@ namespace KernelDiscipline.Runtime
                 return -Errno.EAGAIN;
             }
 
+            // A table mapped without its lock may have been replaced or freed before the lock was taken: re-check the
+            // PMD under the PTL before trusting an entry (pte_offset_map_rw_nolock's contract).
             dstPtl!.Lock();
-            var origDst = dstPte.Read(dstAddr);
+            bool dstSame = dstPte.PmdSame();
+            var origDst = dstSame ? dstPte.Read(dstAddr) : null;
             dstPtl.Unlock();
-            srcPtl!.Lock();
-            var origSrc = srcPte.Read(srcAddr);
-            srcPtl.Unlock();
+            if (!dstSame)
+            {
+                Stats.Note(UffdRetry.ChangedUnderLock);
+                err = -Errno.EAGAIN;
+                goto out_unmap;
+            }
+
             if (origDst != null)
             {
                 err = -Errno.EEXIST;
+                goto out_unmap;
+            }
+
+            // The folio reference is taken under the PTL, while the entry keeps the folio alive (folio_get under
+            // src_ptl): after the unlock a collapse or zap may drop the entry's own reference.
+            srcPtl!.Lock();
+            bool srcSame = srcPte.PmdSame();
+            var origSrc = srcSame ? srcPte.Read(srcAddr) : null;
+            origSrc?.Folio.Get();
+            srcPtl.Unlock();
+            if (!srcSame)
+            {
+                Stats.Note(UffdRetry.ChangedUnderLock);
+                err = -Errno.EAGAIN;
                 goto out_unmap;
             }
 
@@ -145,6 +166,7 @@ namespace KernelDiscipline.Runtime
             if (folio.Order > 0)
             {
                 // A page of a PTE-mapped large folio: split the folio first (split_folio can sleep), then retry.
+                folio.Put();
                 srcPte.Dispose();
                 dstPte.Dispose();
                 Stats.Note(UffdRetry.HugeSplit);
@@ -154,11 +176,11 @@ namespace KernelDiscipline.Runtime
 
             if (folio.MapCount > 1)
             {
+                folio.Put();
                 err = -Errno.EBUSY; // shared with another mapping: not ours to move
                 goto out_unmap;
             }
 
-            folio.Get();
             if (!folio.TryLock())
             {
                 srcPte.Dispose();
