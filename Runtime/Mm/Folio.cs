@@ -16,8 +16,11 @@ namespace KernelDiscipline.Runtime
         private int refCount = 1;
         private int mapCount;
 
+        private static long live;
+
         private Folio(int order)
         {
+            Interlocked.Increment(ref live);
             Order = order;
             data = new byte[(int)PageGeometry.PageSize << order];
             lockBit = new KernelMutex(LockClass.FolioLock, ownerUnlocks: false);
@@ -80,12 +83,21 @@ namespace KernelDiscipline.Runtime
         /// <summary>Drops a reference (<c>folio_put</c>); the last one frees the folio.</summary>
         public void Put()
         {
-            if (Interlocked.Decrement(ref refCount) < 0)
+            int left = Interlocked.Decrement(ref refCount);
+            if (left < 0)
             {
                 Interlocked.Increment(ref refCount);
                 throw new MmStateException("folio_put on a freed folio: reference count underflow.");
             }
+
+            if (left == 0)
+            {
+                Interlocked.Decrement(ref live);
+            }
         }
+
+        /// <summary>Folios allocated and not freed yet, process-wide: leak checks compare it before and after.</summary>
+        internal static long Live => Volatile.Read(ref live);
 
         /// <summary>Takes the folio lock, sleeping (<c>folio_lock</c>).</summary>
         [Acquires]
@@ -136,7 +148,13 @@ namespace KernelDiscipline.Runtime
 
         internal void AddMappings(int count) => Interlocked.Add(ref mapCount, count);
 
-        internal void AddReferences(int count) => Interlocked.Add(ref refCount, count);
+        internal void AddReferences(int count)
+        {
+            if (Interlocked.Add(ref refCount, count) == 0 && count < 0)
+            {
+                Interlocked.Decrement(ref live); // the last references went at once (a split folio's mappings)
+            }
+        }
 
         private Span<byte> Slice(int page, int offset, int length)
         {

@@ -27,7 +27,16 @@ namespace KernelDiscipline.Runtime
         /// </summary>
         /// <exception cref="ArgumentException">Unaligned, empty, outside user space, or overlapping an existing VMA.</exception>
         [MightSleep]
-        public Vma Mmap(ulong start, ulong length, VmFlags flags)
+        public Vma Mmap(ulong start, ulong length, VmFlags flags) => Mmap(start, length, flags, null, 0);
+
+        /// <summary>Maps <paramref name="file"/> shared from page <paramref name="pgoff"/> on (a tmpfs mapping).</summary>
+        /// <exception cref="ArgumentException">As for <see cref="Mmap(ulong, ulong, VmFlags)"/>.</exception>
+        [MightSleep]
+        public Vma MmapShmem(ulong start, ulong length, ShmemInode file, long pgoff = 0) =>
+            Mmap(start, length, VmFlags.Read | VmFlags.Write | VmFlags.Shared, file ?? throw new ArgumentNullException(nameof(file)), pgoff);
+
+        [MightSleep]
+        private Vma Mmap(ulong start, ulong length, VmFlags flags, ShmemInode? file, long pgoff)
         {
             if (!PageGeometry.IsAligned(start, PageGeometry.PageSize) || !PageGeometry.IsAligned(length, PageGeometry.PageSize))
             {
@@ -50,7 +59,7 @@ namespace KernelDiscipline.Runtime
                     }
                 }
 
-                var vma = new Vma(this, start, start + length, flags);
+                var vma = new Vma(this, start, start + length, flags, file, pgoff);
                 vmas.Add(vma);
                 vmas.Sort((a, b) => a.Start.CompareTo(b.Start));
                 return vma;

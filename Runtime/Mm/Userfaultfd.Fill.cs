@@ -40,7 +40,7 @@ namespace KernelDiscipline.Runtime
             int retries = 0;
         retry:
             Mm.MmapLock.DownRead();
-            var vma = AnonymousVma(dst, length);
+            var vma = AnonymousVma(dst, length) ?? ShmemVma(dst, length);
             if (vma is null || !IsRegistered(dst, length))
             {
                 err = -Errno.ENOENT;
@@ -63,7 +63,9 @@ namespace KernelDiscipline.Runtime
                     break;
                 }
 
-                err = zero ? MfillZeroPte(pmd, vma, dstAddr) : MfillCopyPte(pmd, vma, dstAddr, src + copied, ref filled);
+                err = vma.File != null ? ShmemMfillPte(pmd, vma, dstAddr, src + copied, ref filled, zero)
+                    : zero ? MfillZeroPte(pmd, vma, dstAddr)
+                    : MfillCopyPte(pmd, vma, dstAddr, src + copied, ref filled);
                 if (err == -Errno.ENOENT)
                 {
                     // Copy with faults allowed: never under the mmap lock (the fault takes it).
@@ -75,6 +77,7 @@ namespace KernelDiscipline.Runtime
                         goto out_;
                     }
 
+                    AfterSourceFault?.Invoke(); // tests: what other threads may do while no lock is held
                     goto retry;
                 }
 
@@ -168,6 +171,75 @@ namespace KernelDiscipline.Runtime
             pte.Unlock();
         out_:
             return ret;
+        }
+
+        /// <summary>
+        /// <c>shmem_mfill_atomic_pte</c> with seed 001's review applied: blocks accounted on entry and given back on every
+        /// error path (the caller may not retry); a folio inserted in the page cache is deleted again when the install
+        /// fails; the page is dirtied when installed; and when accounting fails on the retry after -ENOENT (the file
+        /// filled up while the locks were dropped) the folio carried from the first attempt is released here and the
+        /// error returned — the kernel's old BUG_ON(page) for that case is not reachable.
+        /// </summary>
+        [MightSleep]
+        private int ShmemMfillPte(Pmd pmd, Vma vma, ulong dstAddr, ulong srcAddr, ref Folio? filled, bool zero)
+        {
+            var inode = vma.File!;
+            long index = vma.PageIndex(dstAddr);
+            var folio = filled;
+            filled = null;
+            if (index >= inode.SizePages)
+            {
+                folio?.Put();
+                return -Errno.EFAULT; // beyond EOF
+            }
+
+            int ret = inode.AcctBlocks(1);
+            if (ret < 0)
+            {
+                folio?.Put();
+                return ret;
+            }
+
+            if (folio is null)
+            {
+                folio = Folio.Alloc();
+                if (!zero && !TryCopyWithoutFaults(folio, srcAddr))
+                {
+                    filled = folio; // not freed: the caller fills it with faults allowed and retries
+                    inode.UnacctBlocks(1);
+                    return -Errno.ENOENT;
+                }
+            }
+
+            ret = inode.AddToPageCache(index, folio);
+            if (ret < 0)
+            {
+                goto out_release;
+            }
+
+            ret = MfillInstallPte(pmd, vma, dstAddr, folio);
+            if (ret < 0)
+            {
+                goto out_delete_from_cache;
+            }
+
+            return 0; // the PTE owns the allocation's reference, the page cache its own
+        out_delete_from_cache:
+            inode.DeleteFromPageCache(index, folio);
+        out_release:
+            folio.Put();
+            inode.UnacctBlocks(1);
+            return ret;
+        }
+
+        /// <summary>Tests only: runs after the -ENOENT dance copied the source and before the retry takes the locks.</summary>
+        internal Action? AfterSourceFault { get; set; }
+
+        /// <summary>The one shared tmpfs VMA that holds all of the range, or null. The caller holds the mmap lock.</summary>
+        private Vma? ShmemVma(ulong start, ulong length)
+        {
+            var vma = Mm.FindVma(start);
+            return vma?.File != null && start + length <= vma.End ? vma : null;
         }
 
         /// <summary>Reads the source page only if it is mapped now, under a lockless map (no fault, no sleep).</summary>

@@ -31,8 +31,10 @@ namespace KernelDiscipline.Runtime
     /// <summary>A virtual memory area (<c>vm_area_struct</c>): [Start, End) of one address space.</summary>
     public sealed class Vma
     {
-        internal Vma(MmStruct mm, ulong start, ulong end, VmFlags flags)
+        internal Vma(MmStruct mm, ulong start, ulong end, VmFlags flags, ShmemInode? file = null, long pgoff = 0)
         {
+            File = file;
+            PgOff = pgoff;
             Mm = mm;
             Start = start;
             End = end;
@@ -51,6 +53,15 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Access flags.</summary>
         public VmFlags Flags { get; }
+
+        /// <summary>The file a shared mapping maps (a tmpfs inode), or null for anonymous memory.</summary>
+        public ShmemInode? File { get; }
+
+        /// <summary>The file page that <see cref="Start"/> maps.</summary>
+        public long PgOff { get; }
+
+        /// <summary>The file page index that <paramref name="address"/> maps (<c>linear_page_index</c>).</summary>
+        public long PageIndex(ulong address) => PgOff + (long)((address - Start) >> PageGeometry.PageShift);
 
         /// <summary>The anon_vma of a private mapping.</summary>
         public AnonVma? AnonVma { get; }
