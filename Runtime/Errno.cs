@@ -25,6 +25,23 @@ namespace KernelDiscipline.Runtime
         public const int EINVAL = 22;
         /// <summary>No space left.</summary>
         public const int ENOSPC = 28;
+
+        /// <summary>The constant's name for an error number, positive or negated (<c>-11</c> → "EAGAIN"), or null.</summary>
+        public static string? Name(int errno) => System.Math.Abs(errno) switch
+        {
+            EPERM => nameof(EPERM),
+            ENOENT => nameof(ENOENT),
+            EINTR => nameof(EINTR),
+            EIO => nameof(EIO),
+            EAGAIN => nameof(EAGAIN),
+            ENOMEM => nameof(ENOMEM),
+            EFAULT => nameof(EFAULT),
+            EBUSY => nameof(EBUSY),
+            EEXIST => nameof(EEXIST),
+            EINVAL => nameof(EINVAL),
+            ENOSPC => nameof(ENOSPC),
+            _ => null,
+        };
     }
 
     /// <summary>Page-fault results (<c>vm_fault_t</c>); 0 means handled or "just refault".</summary>

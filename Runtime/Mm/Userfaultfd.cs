@@ -44,11 +44,8 @@ namespace KernelDiscipline.Runtime
         /// <summary>A source PMD migration entry was waited for.</summary>
         MigrationWait,
 
-        /// <summary>A huge source PMD that the range did not cover was split.</summary>
+        /// <summary>A huge source PMD (or a PTE-mapped large folio) was split so that one page of it could move.</summary>
         HugeSplit,
-
-        /// <summary>A huge source PMD was moved whole (not a retry: counted here for the picture).</summary>
-        HugeMoved,
     }
 
     /// <summary>Retries of a userfaultfd context, by cause.</summary>
