@@ -205,6 +205,49 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void ABusyFolioOrAnonVmaIsWaitedForAndTheStepRetried()
+        {
+            using var lockdep = new LockdepScope();
+            var (mm, uffd) = Setup();
+            Fill(mm, Src, 2);
+
+            // Another thread holds the source folio's lock: the move's try-lock fails under the maps, it drops them,
+            // sleeps on the lock, and retries once the holder lets go.
+            var folio = EntryAt(mm, Src)!.Folio;
+            using var holding = new ManualResetEventSlim();
+            var holder = OtherThread.Start(() =>
+            {
+                folio.Lock();
+                holding.Set();
+                SpinWait.SpinUntil(() => uffd.Stats[UffdRetry.FolioBusy] > 0, TimeSpan.FromSeconds(10));
+                folio.Unlock();
+            });
+            holding.Wait();
+            Assert.Equal((long)Page, uffd.Move(Dst, Src, Page));
+            holder.Join();
+            Assert.Equal(1, uffd.Stats[UffdRetry.FolioBusy]);
+
+            // The same for the source anon_vma's rwsem.
+            mm.MmapLock.DownRead();
+            var anonVma = mm.FindVma(Src)!.AnonVma!;
+            mm.MmapLock.UpRead();
+            holding.Reset();
+            holder = OtherThread.Start(() =>
+            {
+                anonVma.Rwsem.DownWrite();
+                holding.Set();
+                SpinWait.SpinUntil(() => uffd.Stats[UffdRetry.AnonVmaBusy] > 0, TimeSpan.FromSeconds(10));
+                anonVma.Rwsem.UpWrite();
+            });
+            holding.Wait();
+            Assert.Equal((long)Page, uffd.Move(Dst + Page, Src + Page, Page));
+            holder.Join();
+            Assert.Equal(1, uffd.Stats[UffdRetry.AnonVmaBusy]);
+            Assert.Equal(2, Mm.ReadByte(mm, Dst + Page));
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
         public void MoveUnderConcurrentCollapseSplitRetractAndMigrationLosesNothing()
         {
             using var lockdep = new LockdepScope();
