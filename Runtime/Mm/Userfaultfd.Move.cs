@@ -36,7 +36,8 @@ namespace KernelDiscipline.Runtime
             while (err == 0 && moved < length)
             {
                 ulong dstAddr = dst + moved, srcAddr = src + moved;
-                err = MovePage(dstVma!, srcVma!, dstAddr, srcAddr, allowHoles);
+                ulong step = PageGeometry.PageSize;
+                err = MovePage(dstVma!, srcVma!, dstAddr, srcAddr, length - moved, allowHoles, ref step);
                 if (err == -Errno.EAGAIN && ++retries < MaxRetriesPerPage)
                 {
                     err = 0; // the kernel's `goto retry`: the same page again, its cause counted where it was found
@@ -49,16 +50,19 @@ namespace KernelDiscipline.Runtime
                 }
 
                 retries = 0;
-                moved += PageGeometry.PageSize;
+                moved += step;
             }
 
             Mm.MmapLock.UpRead();
             return moved > 0 ? (long)moved : err;
         }
 
-        /// <summary>One page: the PMD-level decisions of move_pages, then move_pages_pte. 0 when moved or a hole skipped.</summary>
+        /// <summary>
+        /// One step: the PMD-level decisions of move_pages, then move_pages_huge_pmd (a whole huge PMD, when the range
+        /// covers it: <paramref name="step"/> becomes the PMD size) or move_pages_pte. 0 when moved or a hole skipped.
+        /// </summary>
         [MightSleep]
-        private int MovePage(Vma dstVma, Vma srcVma, ulong dstAddr, ulong srcAddr, bool allowHoles)
+        private int MovePage(Vma dstVma, Vma srcVma, ulong dstAddr, ulong srcAddr, ulong left, bool allowHoles, ref ulong step)
         {
             var srcPmd = Mm.PmdOffset(srcAddr);
             var srcPmdVal = srcPmd?.GetLockless();
@@ -80,8 +84,12 @@ namespace KernelDiscipline.Runtime
                     Stats.Note(UffdRetry.MigrationWait);
                     MmStruct.WaitForMigration(srcPmd, srcPmdVal);
                     return -Errno.EAGAIN;
+                case PmdKind.Huge when dstPmdVal.IsNone && left >= PageGeometry.PmdSize &&
+                    PageGeometry.IsAligned(srcAddr, PageGeometry.PmdSize) && PageGeometry.IsAligned(dstAddr, PageGeometry.PmdSize):
+                    step = PageGeometry.PmdSize;
+                    return MoveHugePmd(dstVma, srcVma, dstPmd, srcPmd, dstPmdVal, srcPmdVal);
                 case PmdKind.Huge:
-                    // A page of a huge PMD: split it, then move page by page (move_pages_huge_pmd needs the whole PMD).
+                    // A part of a huge PMD: split it, then move page by page.
                     Stats.Note(UffdRetry.HugeSplit);
                     Mm.SplitHugePmd(srcPmd);
                     return -Errno.EAGAIN;
@@ -95,6 +103,61 @@ namespace KernelDiscipline.Runtime
             }
 
             return MovePte(dstVma, srcVma, dstPmd, srcPmd, dstAddr, srcAddr, allowHoles);
+        }
+
+        /// <summary>
+        /// <c>move_pages_huge_pmd</c>: the huge folio try-locked and its anon_vma try-locked (busy: wait asleep, retry),
+        /// both PMD locks through <see cref="LockOrder.DoubleLock"/>, both PMD snapshots re-validated with
+        /// <see cref="Pmd.Same"/>, and the entry moved whole with the folio's rmap following it.
+        /// </summary>
+        [MightSleep]
+        private int MoveHugePmd(Vma dstVma, Vma srcVma, Pmd dstPmd, Pmd srcPmd, PmdValue dstPmdVal, PmdValue srcPmdVal)
+        {
+            var folio = srcPmdVal.Folio!;
+            if (folio.MapCount > 1)
+            {
+                return -Errno.EBUSY;
+            }
+
+            if (!folio.TryLock())
+            {
+                Stats.Note(UffdRetry.FolioBusy);
+                folio.Lock(); // no lock is held but the mmap lock: wait asleep, then the caller retries
+                folio.Unlock();
+                return -Errno.EAGAIN;
+            }
+
+            var anonVma = srcVma.AnonVma!;
+            if (!anonVma.Rwsem.TryDownWrite())
+            {
+                folio.Unlock();
+                Stats.Note(UffdRetry.AnonVmaBusy);
+                anonVma.Rwsem.DownWrite();
+                anonVma.Rwsem.UpWrite();
+                return -Errno.EAGAIN;
+            }
+
+            int err = -Errno.EAGAIN;
+            var dstPml = dstPmd.LockPointer;
+            var srcPml = srcPmd.LockPointer;
+            LockOrder.DoubleLock(dstPml, srcPml);
+            if (!dstPmd.Same(dstPmdVal) || !srcPmd.Same(srcPmdVal))
+            {
+                Stats.Note(UffdRetry.ChangedUnderLock);
+            }
+            else
+            {
+                srcPmd.Set(PmdValue.None);
+                folio.AnonVma = dstVma.AnonVma;
+                dstPmd.Set(PmdValue.ForHuge(folio));
+                Stats.Note(UffdRetry.HugeMoved);
+                err = 0;
+            }
+
+            LockOrder.DoubleUnlock(dstPml, srcPml);
+            anonVma.Rwsem.UpWrite();
+            folio.Unlock();
+            return err;
         }
 
         /// <summary>

@@ -46,6 +46,9 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>A huge source PMD (or a PTE-mapped large folio) was split so that one page of it could move.</summary>
         HugeSplit,
+
+        /// <summary>A huge source PMD was moved whole (<c>move_pages_huge_pmd</c>): not a retry, counted for the picture.</summary>
+        HugeMoved,
     }
 
     /// <summary>Retries of a userfaultfd context, by cause.</summary>

@@ -189,6 +189,27 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void AHugePmdThatTheRangeCoversMovesWhole()
+        {
+            using var lockdep = new LockdepScope();
+            var (mm, uffd) = Setup();
+            Fill(mm, Src, 512);
+            Assert.Equal(0, mm.CollapseHugePage(Src));
+            var huge = mm.PmdOffset(Src)!.GetLockless().Folio!;
+            Assert.Equal((long)PageGeometry.PmdSize, uffd.Move(Dst, Src, PageGeometry.PmdSize));
+            Assert.True(mm.PmdOffset(Src)!.GetLockless().IsNone);
+            Assert.Same(huge, mm.PmdOffset(Dst)!.GetLockless().Folio);
+            mm.MmapLock.DownRead();
+            Assert.Same(mm.FindVma(Dst)!.AnonVma, huge.AnonVma);
+            mm.MmapLock.UpRead();
+            Assert.Equal(1, uffd.Stats[UffdRetry.HugeMoved]);
+            Assert.Equal(0, uffd.Stats[UffdRetry.HugeSplit]);
+            Assert.Equal(1, Mm.ReadByte(mm, Dst));
+            Assert.Equal(200, Mm.ReadByte(mm, Dst + (199 * Page)));
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
         public void MoveOutOfAHugePmdSplitsItFirst()
         {
             using var lockdep = new LockdepScope();
