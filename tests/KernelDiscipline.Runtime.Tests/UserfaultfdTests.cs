@@ -269,6 +269,49 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void CopyUnderConcurrentRetractAndCollapseOfTheDestination()
+        {
+            using var lockdep = new LockdepScope();
+            var (mm, uffd) = Setup();
+            Fill(mm, Src, 512);
+            var errors = new ConcurrentQueue<Exception>();
+            var clock = Stopwatch.StartNew();
+            using var done = new ManualResetEventSlim();
+            var racer = OtherThread.Start(() =>
+            {
+                try
+                {
+                    // Empty-table reclaim and khugepaged on the destination while it fills: maps fail (-EAGAIN, retried)
+                    // and, once the PMD is huge, the rest of the copy is -EEXIST — as in the kernel.
+                    for (int round = 0; !done.IsSet && round < 20_000 && clock.Elapsed < TimeSpan.FromSeconds(5); round++)
+                    {
+                        mm.RetractPageTable(Dst);
+                        if (round % 64 == 63)
+                        {
+                            mm.CollapseHugePage(Dst);
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue(e);
+                }
+            });
+
+            long copied = uffd.Copy(Dst, Src, PageGeometry.PmdSize);
+            done.Set();
+            racer.Join();
+            Assert.Empty(errors);
+            Assert.True(copied > 0 || copied == -Errno.EEXIST, $"copy returned {copied}");
+            for (long i = 0; i < Math.Max(copied, 0) / (long)Page; i++)
+            {
+                Assert.Equal((byte)(i + 1), Mm.ReadByte(mm, Dst + ((ulong)i * Page) + 9)); // every copied page's bytes
+            }
+
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
         public void MoveUnderConcurrentCollapseSplitRetractAndMigrationLosesNothing()
         {
             using var lockdep = new LockdepScope();
