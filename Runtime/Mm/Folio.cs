@@ -96,6 +96,37 @@ namespace KernelDiscipline.Runtime
             }
         }
 
+        /// <summary>What a special PTE points at: no folio. Never freed, never read or written through.</summary>
+        internal static readonly Folio NoPage = new Folio(0) { refCount = int.MaxValue / 2 };
+
+        private int pinCount;
+
+        /// <summary>Whether a GUP pin may hold the folio (<c>folio_maybe_dma_pinned</c>): zap keeps it alive, migration refuses it.</summary>
+        public bool IsMaybeDmaPinned => Volatile.Read(ref pinCount) > 0;
+
+        /// <summary>The pins held (FOLL_PIN references).</summary>
+        public int PinCount => Volatile.Read(ref pinCount);
+
+        /// <summary>Takes a pin: a reference counted apart (<c>try_grab_folio(FOLL_PIN)</c>).</summary>
+        internal void Pin()
+        {
+            Get();
+            Interlocked.Increment(ref pinCount);
+        }
+
+        /// <summary>Drops a pin (<c>unpin_user_page</c>).</summary>
+        /// <exception cref="MmStateException">The folio is not pinned.</exception>
+        public void Unpin()
+        {
+            if (Interlocked.Decrement(ref pinCount) < 0)
+            {
+                Interlocked.Increment(ref pinCount);
+                throw new MmStateException("unpin_user_page on a folio that is not pinned.");
+            }
+
+            Put();
+        }
+
         /// <summary>Folios allocated and not freed yet, process-wide: leak checks compare it before and after.</summary>
         internal static long Live => Volatile.Read(ref live);
 
@@ -175,13 +206,26 @@ namespace KernelDiscipline.Runtime
     /// <summary>A page table entry value (<c>pte_t</c>): immutable, so a lockless read is never torn.</summary>
     public sealed class Pte
     {
-        private Pte(Folio folio, int page, bool writable, bool dirty)
+        private Pte(Folio folio, int page, bool writable, bool dirty, bool special = false)
         {
             Folio = folio;
             Page = page;
             Writable = writable;
             Dirty = dirty;
+            Special = special;
         }
+
+        /// <summary>
+        /// A special entry (<c>pte_special</c>): a PFN mapped by a driver (<see cref="VmFlags.PfnMap"/>), populated but
+        /// with no folio behind it. <see cref="Folio"/> is then a placeholder that no reference count follows.
+        /// </summary>
+        public bool Special { get; }
+
+        /// <summary>The page frame a special entry maps.</summary>
+        public long Pfn => Special ? Page : -1;
+
+        /// <summary>A special entry for page frame <paramref name="pfn"/> (<c>pte_mkspecial(pfn_pte(…))</c>).</summary>
+        public static Pte MakeSpecial(int pfn, bool writable) => new Pte(Folio.NoPage, pfn, writable, dirty: false, special: true);
 
         /// <summary>The mapped folio.</summary>
         public Folio Folio { get; }

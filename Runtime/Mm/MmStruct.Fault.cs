@@ -28,6 +28,11 @@ namespace KernelDiscipline.Runtime
                 return VmFault.SigSegv;
             }
 
+            if ((vma.Flags & VmFlags.PfnMap) != 0)
+            {
+                return VmFault.SigBus; // a driver's frames: nothing to fault in
+            }
+
             var pmd = PmdAlloc(address);
             var pmdval = pmd.GetLockless();
             switch (pmdval.Kind)
@@ -154,7 +159,7 @@ namespace KernelDiscipline.Runtime
             }
 
             var entry = pte.Read(address);
-            if (entry is null || (access.IsWrite && !entry.Writable))
+            if (entry is null || entry.Special || (access.IsWrite && !entry.Writable))
             {
                 pte.Unlock();
                 return false;

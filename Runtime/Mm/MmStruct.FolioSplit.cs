@@ -65,5 +65,40 @@ namespace KernelDiscipline.Runtime
                 }
             }
         }
+
+        /// <summary>
+        /// Maps <paramref name="count"/> page frames from <paramref name="firstPfn"/> at <paramref name="address"/> in a
+        /// <see cref="VmFlags.PfnMap"/> VMA with special entries (<c>remap_pfn_range</c>): populated, no folios. 0,
+        /// -EINVAL for a VMA that is not PFN-mapped or a range outside it, -EAGAIN when a table changed (retry).
+        /// </summary>
+        [MightSleep]
+        public int RemapPfnRange(ulong address, int count, int firstPfn)
+        {
+            MmapLock.DownRead();
+            var vma = FindVma(address);
+            MmapLock.UpRead();
+            if (vma is null || (vma.Flags & VmFlags.PfnMap) == 0 || count <= 0 || !PageGeometry.IsAligned(address, PageGeometry.PageSize) ||
+                address + ((ulong)count << PageGeometry.PageShift) > vma.End)
+            {
+                return -Errno.EINVAL;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                ulong at = address + ((ulong)i << PageGeometry.PageShift);
+                var pmd = PmdAlloc(at);
+                pmd.PteAlloc();
+                var pte = pmd.MapLock(at);
+                if (pte is null)
+                {
+                    return -Errno.EAGAIN;
+                }
+
+                pte.Write(at, Pte.MakeSpecial(firstPfn + i, vma.IsWritable));
+                pte.Unlock();
+            }
+
+            return 0;
+        }
     }
 }

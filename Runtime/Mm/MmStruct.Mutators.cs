@@ -39,6 +39,19 @@ namespace KernelDiscipline.Runtime
             table.Ptl.Lock();
             for (int i = 0; i < PageGeometry.PtrsPerTable; i++)
             {
+                // khugepaged leaves pinned pages (a DMA may be writing them) and special entries (no page) alone.
+                var unmovable = table.Get(i);
+                if (unmovable != null && (unmovable.Special || unmovable.Folio.IsMaybeDmaPinned))
+                {
+                    table.Ptl.Unlock();
+                    pmdLock.Unlock();
+                    huge.Put();
+                    return -Errno.EBUSY;
+                }
+            }
+
+            for (int i = 0; i < PageGeometry.PtrsPerTable; i++)
+            {
                 var entry = table.Get(i);
                 if (entry != null)
                 {
@@ -151,7 +164,11 @@ namespace KernelDiscipline.Runtime
             var pmdLock = pmd.Lock();
             var current = pmd.GetLockless();
             int result = -Errno.EAGAIN;
-            if (current.IsHuge)
+            if (current.IsHuge && current.Folio!.IsMaybeDmaPinned)
+            {
+                result = -Errno.EBUSY; // migration refuses a pinned folio: the pin holder may be writing it
+            }
+            else if (current.IsHuge)
             {
                 pmd.Set(PmdValue.ForMigration(current.Folio!));
                 result = 0;
@@ -282,8 +299,11 @@ namespace KernelDiscipline.Runtime
                     if (entry != null)
                     {
                         pte.Write(address, null);
-                        entry.Folio.AddMappings(-1);
-                        entry.Folio.Put();
+                        if (!entry.Special)
+                        {
+                            entry.Folio.AddMappings(-1);
+                            entry.Folio.Put();
+                        }
                     }
                 }
 

@@ -16,6 +16,8 @@ namespace KernelDiscipline.Runtime
         Exec = 0x4,
         /// <summary>Shared mapping.</summary>
         Shared = 0x8,
+        /// <summary>Page frames mapped by a driver (<c>VM_PFNMAP</c>): special PTEs, no folios.</summary>
+        PfnMap = 0x400,
         /// <summary>Huge pages allowed (<c>VM_HUGEPAGE</c>).</summary>
         HugePage = 0x20000,
     }
