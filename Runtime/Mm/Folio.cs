@@ -32,6 +32,9 @@ namespace KernelDiscipline.Runtime
         /// </summary>
         public AnonVma? AnonVma { get; internal set; }
 
+        /// <summary>Whether the folio's bytes are valid (<c>folio_test_uptodate</c>): fault-around maps only uptodate folios.</summary>
+        public bool IsUptodate { get; internal set; } = true;
+
         /// <summary>log2 of the number of pages.</summary>
         public int Order { get; }
 

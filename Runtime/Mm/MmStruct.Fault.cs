@@ -33,6 +33,11 @@ namespace KernelDiscipline.Runtime
                 return VmFault.SigBus; // a driver's frames: nothing to fault in
             }
 
+            if (vma.File != null)
+            {
+                return Filemap.Fault(vma, address, write); // fault-around, then the single page
+            }
+
             var pmd = PmdAlloc(address);
             var pmdval = pmd.GetLockless();
             switch (pmdval.Kind)
