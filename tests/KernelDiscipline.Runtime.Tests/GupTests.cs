@@ -128,5 +128,57 @@ namespace KernelDiscipline.Runtime.Tests
             Assert.Equal(0, mm.InstallMigrationEntry(Mm.Base + PageGeometry.PmdSize));
             Assert.Empty(lockdep.Reports);
         }
+
+        [Fact]
+        public void PinsHoldUnderConcurrentZapCollapseAndMigration()
+        {
+            using var lockdep = new LockdepScope();
+            var (mm, _) = Mm.WithVma();
+            var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var done = new System.Threading.ManualResetEventSlim();
+            var racer = OtherThread.Start(() =>
+            {
+                try
+                {
+                    for (int round = 0; !done.IsSet && round < 5_000 && clock.Elapsed < TimeSpan.FromSeconds(5); round++)
+                    {
+                        switch (round % 3)
+                        {
+                            case 0: mm.CollapseHugePage(Mm.Base); break;
+                            case 1: mm.MigrateHugePage(Mm.Base); break;
+                            default: mm.ZapRange(Mm.Base, Mm.Base + PageGeometry.PmdSize); break;
+                        }
+                    }
+                }
+                catch (Exception e)
+                {
+                    errors.Enqueue(e);
+                }
+            });
+
+            // Pin a page, write through the pin, and check that the folio stays alive and keeps what was written,
+            // whatever happens to the mapping meanwhile.
+            var pages = new Folio?[1];
+            for (int round = 0; round < 200 && clock.Elapsed < TimeSpan.FromSeconds(5); round++)
+            {
+                ulong address = Mm.Base + ((ulong)(round % 512) * Page);
+                long got = Gup.PinUserPages(mm, address, 1, GupFlags.Write, pages);
+                Assert.Equal(1, got);
+                var folio = pages[0]!;
+                folio.Write(folio.Order == 0 ? 0 : (int)(round % 512), 0, new[] { (byte)round });
+                System.Threading.Thread.Yield();
+                Assert.False(folio.IsFreed);
+                var back = new byte[1];
+                folio.Read(folio.Order == 0 ? 0 : (int)(round % 512), 0, back);
+                Assert.Equal((byte)round, back[0]);
+                Gup.UnpinUserPages(pages, 1);
+            }
+
+            done.Set();
+            racer.Join();
+            Assert.Empty(errors);
+            Assert.Empty(lockdep.Reports);
+        }
     }
 }
