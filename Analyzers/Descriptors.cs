@@ -23,6 +23,15 @@ namespace KernelDiscipline.Analyzers
 
         private const string LockCategory = "KernelDiscipline.LockDiscipline";
 
+        private const string ErrorCategory = "KernelDiscipline.ErrorDiscipline";
+
+        public static readonly DiagnosticDescriptor KD301RecoverableBugOn = Create(
+            "KD301",
+            "Warn and recover instead of crashing where an error can be returned",
+            "'{0}' crashes in a method that can report an error; use 'if (Kernel.WarnOnOnce(…)) return {1};' and recover",
+            ErrorCategory,
+            "Do not crash the kernel unless it is unavoidable: a BUG_ON a user can reach is a denial of service (seed 001: BUG_ON(page) after a retry failed with -ENOMEM). Where the method can return an error, WARN_ON_ONCE and return it.");
+
         public static readonly DiagnosticDescriptor KD101MayBeNull = Create(
             "KD101",
             "Check a fallible map or lock for null before using it",

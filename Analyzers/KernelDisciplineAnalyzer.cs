@@ -27,7 +27,8 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD201LockOrder,
             Descriptors.KD202SameClassNesting,
             Descriptors.KD203SleepInAtomic,
-            Descriptors.KD204LockBalance);
+            Descriptors.KD204LockBalance,
+            Descriptors.KD301RecoverableBugOn);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)
@@ -64,7 +65,7 @@ namespace KernelDiscipline.Analyzers
                         }
 
                         if (node.SemanticModel.GetSymbolInfo(node.Node, node.CancellationToken).Symbol is IMethodSymbol method &&
-                            (known.Annotation(method).IsTracked ||
+                            (known.Annotation(method).IsTracked || known.IsCrashingAssertion(method) ||
                              (node.Node is InvocationExpressionSyntax call && known.IsOptedInLockCall(method, call, node.SemanticModel, node.CancellationToken))))
                         {
                             var function = ContainingFunction(node.Node, block.CodeBlock);
@@ -134,6 +135,7 @@ namespace KernelDiscipline.Analyzers
                 SameClassNestingRule.Report(findings, context.ReportDiagnostic);
                 SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
                 LockBalanceRule.Report(findings, context.ReportDiagnostic);
+                RecoverableBugOnRule.Report(findings, known, context.ReportDiagnostic);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
                     pending.Enqueue((nestedGraph, nestedFunction, true));

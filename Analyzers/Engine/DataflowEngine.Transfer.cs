@@ -476,6 +476,11 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
             private void CheckDoesNotReturnIf(IInvocationOperation invocation)
             {
+                if (engine.Reporting && engine.known.IsCrashingAssertion(invocation.TargetMethod))
+                {
+                    engine.findings!.Assertions.Add(invocation);
+                }
+
                 foreach (var argument in invocation.Arguments)
                 {
                     if (argument.Parameter is null || engine.known.DoesNotReturnIfValue(argument.Parameter) is not bool crashWhen)

@@ -169,6 +169,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
+        /// <summary>KD301: calls of a crashing Runtime assertion (<c>Kernel.BugOn</c>) reached in this body.</summary>
+        public List<IInvocationOperation> Assertions { get; } = new List<IInvocationOperation>();
+
         // What a summary of this function needs (see LockSummaries).
 
         /// <summary>Classes this function takes with a blocking acquisition, itself or through summarised callees.</summary>

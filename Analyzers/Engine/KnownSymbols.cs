@@ -266,7 +266,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     AddAnnotatedNames(nested, names, cancellation);
                 }
-                else if (member is IMethodSymbol method && Annotation(method).IsTracked)
+                else if (member is IMethodSymbol method && (Annotation(method).IsTracked || IsCrashingAssertion(method)))
                 {
                     names.Add(method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name); // a guard is created by its type's name
                 }
@@ -321,6 +321,25 @@ namespace KernelDiscipline.Analyzers.Engine
             annotations.GetOrAdd(method.OriginalDefinition, Read);
 
         /// <summary>Whether a method is marked [DoesNotReturn] (Environment.FailFast and friends).</summary>
+        /// <summary>A Runtime assertion that crashes when its argument is true (<c>Kernel.BugOn</c>: [DoesNotReturnIf(true)]).</summary>
+        public bool IsCrashingAssertion(IMethodSymbol method)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, Fallible.ContainingAssembly))
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (DoesNotReturnIfValue(parameter) == true)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         public bool NeverReturns(IMethodSymbol method) => DoesNotReturn != null && Has(method.GetAttributes(), DoesNotReturn);
 
         /// <summary>The [DoesNotReturnIf(value)] value of a parameter, if any (Kernel.BugOn: true; Debug.Assert: false).</summary>
