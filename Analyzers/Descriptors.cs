@@ -25,6 +25,13 @@ namespace KernelDiscipline.Analyzers
 
         private const string ErrorCategory = "KernelDiscipline.ErrorDiscipline";
 
+        public static readonly DiagnosticDescriptor KD304PositiveErrno = Create(
+            "KD304",
+            "Return errnos negated",
+            "'{0}' returns a positive errno where this method returns negative ones ({1}); return -{2}",
+            ErrorCategory,
+            "Errno constants are positive and returned negated (return -Errno.EAGAIN;): callers test ret < 0 and compare with -Errno.X. A positive errno reads as success, or as a count of bytes done.");
+
         public static readonly DiagnosticDescriptor KD301RecoverableBugOn = Create(
             "KD301",
             "Warn and recover instead of crashing where an error can be returned",

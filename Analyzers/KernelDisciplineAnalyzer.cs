@@ -28,7 +28,8 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD202SameClassNesting,
             Descriptors.KD203SleepInAtomic,
             Descriptors.KD204LockBalance,
-            Descriptors.KD301RecoverableBugOn);
+            Descriptors.KD301RecoverableBugOn,
+            Descriptors.KD304PositiveErrno);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)
@@ -57,6 +58,11 @@ namespace KernelDiscipline.Analyzers
                     }
 
                     var tracked = new HashSet<SyntaxNode>();
+                    if (ReturnsErrnoNamedInBody(block.OwningSymbol, block.CodeBlock, known))
+                    {
+                        tracked.Add(block.CodeBlock); // KD304 reads the constants it returns
+                    }
+
                     block.RegisterSyntaxNodeAction(node =>
                     {
                         if (InvokedName(node.Node) is string invoked && !names.Contains(invoked))
@@ -136,6 +142,7 @@ namespace KernelDiscipline.Analyzers
                 SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
                 LockBalanceRule.Report(findings, context.ReportDiagnostic);
                 RecoverableBugOnRule.Report(findings, known, context.ReportDiagnostic);
+                PositiveErrnoRule.Report(findings, known, context.ReportDiagnostic);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
                     pending.Enqueue((nestedGraph, nestedFunction, true));
@@ -156,6 +163,26 @@ namespace KernelDiscipline.Analyzers
             ObjectCreationExpressionSyntax { Type: SimpleNameSyntax type } => type.Identifier.ValueText,
             _ => null,
         };
+
+        /// <summary>An int/long method whose body names Errno: its returns are an errno convention KD304 checks.</summary>
+        private static bool ReturnsErrnoNamedInBody(ISymbol owner, SyntaxNode body, KnownSymbols known)
+        {
+            if (known.Errno is null || owner is not IMethodSymbol { IsAsync: false } method ||
+                method.ReturnType.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+            {
+                return false;
+            }
+
+            foreach (var token in body.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "Errno")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The innermost local function or lambda around a call, else the code block itself.</summary>
         private static SyntaxNode ContainingFunction(SyntaxNode node, SyntaxNode codeBlock)

@@ -491,6 +491,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 findings!.FailedExits.Add(new FailedExitFinding(siteList[failed], kind, exitSyntax, returned.Constant, valueOperation));
             }
 
+            if (valueOperation != null)
+            {
+                findings!.Returns.Add((valueOperation, returned.Constant));
+            }
+
             CheckLocksAtExit(facts);
             CheckLeaksAtExit(facts, returned, exitSyntax);
         }

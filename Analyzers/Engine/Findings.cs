@@ -169,6 +169,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
+        /// <summary>KD304: every return with a value, with the constant the engine knows for it.</summary>
+        public List<(IOperation Value, ConstValue Constant)> Returns { get; } = new List<(IOperation, ConstValue)>();
+
         /// <summary>KD301: calls of a crashing Runtime assertion (<c>Kernel.BugOn</c>) reached in this body.</summary>
         public List<IInvocationOperation> Assertions { get; } = new List<IInvocationOperation>();
 
