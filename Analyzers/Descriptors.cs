@@ -25,6 +25,13 @@ namespace KernelDiscipline.Analyzers
 
         private const string ErrorCategory = "KernelDiscipline.ErrorDiscipline";
 
+        public static readonly DiagnosticDescriptor KD303GupFlags = Create(
+            "KD303",
+            "Match the FOLL flags to the pages array",
+            "'{0}' {1}",
+            ErrorCategory,
+            "FOLL_GET and FOLL_PIN take a reference or a pin on each page returned in the pages array: without the array there is nowhere to return them (a leak), with the array and neither flag the pages come back unreferenced, and GET with PIN is contradictory (seed 004).");
+
         public static readonly DiagnosticDescriptor KD304PositiveErrno = Create(
             "KD304",
             "Return errnos negated",

@@ -29,6 +29,7 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD203SleepInAtomic,
             Descriptors.KD204LockBalance,
             Descriptors.KD301RecoverableBugOn,
+            Descriptors.KD303GupFlags,
             Descriptors.KD304PositiveErrno);
 
         /// <inheritdoc />
@@ -143,6 +144,7 @@ namespace KernelDiscipline.Analyzers
                 LockBalanceRule.Report(findings, context.ReportDiagnostic);
                 RecoverableBugOnRule.Report(findings, known, context.ReportDiagnostic);
                 PositiveErrnoRule.Report(findings, known, context.ReportDiagnostic);
+                GupFlagsRule.Report(findings, known, context.ReportDiagnostic);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
                     pending.Enqueue((nestedGraph, nestedFunction, true));

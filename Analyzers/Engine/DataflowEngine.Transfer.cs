@@ -433,6 +433,21 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 LockEffects(invocation, annotation, receiver, arguments);
+                if (annotation.FollFlagsOrdinal >= 0 && engine.Reporting)
+                {
+                    // The flags as the engine knows them: a constant expression, or an enum local with a known value.
+                    long? flags = null;
+                    for (int i = 0; i < arguments.Length; i++)
+                    {
+                        if (invocation.Arguments[i].Parameter?.Ordinal == annotation.FollFlagsOrdinal && arguments[i].Constant.IsKnown)
+                        {
+                            flags = arguments[i].Constant.Value | (long)(uint)annotation.ImpliedFollFlags;
+                        }
+                    }
+
+                    engine.findings!.GupCalls.Add((invocation, flags));
+                }
+
                 if (engine.known.NeverReturns(method))
                 {
                     foreach (int failed in Failures(Key, Facts))

@@ -169,6 +169,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
+        /// <summary>KD303: calls of a get_user_pages-style API, with the flags the engine knows for them (null: unknown).</summary>
+        public List<(IInvocationOperation Call, long? Flags)> GupCalls { get; } = new List<(IInvocationOperation, long?)>();
+
         /// <summary>KD304: every return with a value, with the constant the engine knows for it.</summary>
         public List<(IOperation Value, ConstValue Constant)> Returns { get; } = new List<(IOperation, ConstValue)>();
 

@@ -31,6 +31,15 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Acquires its receiver (<c>ptl.Lock()</c>, <c>mm.MmapLock.DownRead()</c>).</summary>
         public bool AcquiresReceiver { get; set; }
 
+        /// <summary>KD303: the ordinal of the [FollFlags] parameter, or -1.</summary>
+        public int FollFlagsOrdinal { get; set; } = -1;
+
+        /// <summary>KD303: the ordinal of the [FollPages] parameter, or -1.</summary>
+        public int FollPagesOrdinal { get; set; } = -1;
+
+        /// <summary>KD303: flags the method adds itself ([FollFlags(Implied = …)]).</summary>
+        public int ImpliedFollFlags { get; set; }
+
         /// <summary>Returns (or, a constructor, is) a guard whose Dispose releases what it acquired ([Acquires(Target = Scope)]).</summary>
         public bool AcquiresScope { get; set; }
 
@@ -99,6 +108,8 @@ namespace KernelDiscipline.Analyzers.Engine
             Releases = releases;
             TryAcquires = compilation.GetTypeByMetadataName(RuntimeNamespace + ".TryAcquiresAttribute");
             MightSleep = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
+            FollFlags = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollFlagsAttribute");
+            FollPages = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollPagesAttribute");
             VmFault = compilation.GetTypeByMetadataName(RuntimeNamespace + ".VmFault");
             Errno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Errno");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
@@ -185,6 +196,11 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? TryAcquires { get; }
 
         public INamedTypeSymbol? MightSleep { get; }
+
+        /// <summary>[FollFlags] and [FollPages]: the GUP contract KD303 checks.</summary>
+        public INamedTypeSymbol? FollFlags { get; }
+
+        public INamedTypeSymbol? FollPages { get; }
 
         public INamedTypeSymbol? LockClassAttribute { get; }
 
@@ -489,6 +505,33 @@ namespace KernelDiscipline.Analyzers.Engine
                     result ??= new MethodAnnotation();
                     result.Other = true;
                     result.MightSleep = true;
+                }
+            }
+
+            // A get_user_pages-style API: its FOLL flags and pages parameters (KD303).
+            foreach (var parameter in method.Parameters)
+            {
+                foreach (var attribute in parameter.GetAttributes())
+                {
+                    if (FollFlags != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, FollFlags))
+                    {
+                        result ??= new MethodAnnotation();
+                        result.Other = true;
+                        result.FollFlagsOrdinal = parameter.Ordinal;
+                        foreach (var named in attribute.NamedArguments)
+                        {
+                            if (named.Key == "Implied" && named.Value.Value is int implied)
+                            {
+                                result.ImpliedFollFlags = implied;
+                            }
+                        }
+                    }
+                    else if (FollPages != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, FollPages))
+                    {
+                        result ??= new MethodAnnotation();
+                        result.Other = true;
+                        result.FollPagesOrdinal = parameter.Ordinal;
+                    }
                 }
             }
 

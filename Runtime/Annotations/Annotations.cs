@@ -167,4 +167,22 @@ namespace KernelDiscipline.Runtime
     public sealed class MightSleepAttribute : Attribute
     {
     }
+
+    /// <summary>
+    /// The FOLL_* flags parameter of a get_user_pages-style API (KD303): FOLL_GET or FOLL_PIN must come with a pages
+    /// array and a pages array with one of them, never both. <see cref="Implied"/> names flags the method adds itself
+    /// (pin_user_pages adds FOLL_PIN).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false)]
+    public sealed class FollFlagsAttribute : Attribute
+    {
+        /// <summary>Flags the method adds to the caller's (as a <see cref="GupFlags"/> value).</summary>
+        public GupFlags Implied { get; set; }
+    }
+
+    /// <summary>The pages array parameter that goes with a <see cref="FollFlagsAttribute"/> parameter (KD303).</summary>
+    [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false)]
+    public sealed class FollPagesAttribute : Attribute
+    {
+    }
 }

@@ -48,7 +48,7 @@ namespace KernelDiscipline.Runtime
         /// -EFAULT when the first page cannot be had.
         /// </summary>
         [MightSleep]
-        public static long GetUserPages(MmStruct mm, ulong start, int nrPages, GupFlags flags, Folio?[]? pages)
+        public static long GetUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags] GupFlags flags, [FollPages] Folio?[]? pages)
         {
             if (mm is null)
             {
@@ -109,7 +109,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary><c>pin_user_pages</c>: <see cref="GetUserPages"/> with FOLL_PIN; FOLL_GET with it is -EINVAL.</summary>
         [MightSleep]
-        public static long PinUserPages(MmStruct mm, ulong start, int nrPages, GupFlags flags, Folio?[]? pages) =>
+        public static long PinUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags(Implied = GupFlags.Pin)] GupFlags flags, [FollPages] Folio?[]? pages) =>
             GetUserPages(mm, start, nrPages, flags | GupFlags.Pin, pages);
 
         /// <summary><c>unpin_user_pages</c>: drops the pins of the first <paramref name="count"/> entries.</summary>
