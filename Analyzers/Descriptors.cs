@@ -25,6 +25,13 @@ namespace KernelDiscipline.Analyzers
 
         private const string ErrorCategory = "KernelDiscipline.ErrorDiscipline";
 
+        public static readonly DiagnosticDescriptor KD305SnapshotRevalidation = Create(
+            "KD305",
+            "Re-validate a lockless snapshot under the lock before writing",
+            "'{0}' writes the page table under a lock taken after a lockless snapshot of its PMD, with no re-validation under that lock; check pmd.Same(snapshot) or pte.PmdSame() first and retry (-EAGAIN) when it changed",
+            ErrorCategory,
+            "pmdp_get_lockless() decides what to do before any lock is held; by the time the lock is taken a collapse, split, migration or table reclaim may have changed the PMD. The decision must be re-checked with pmd_same() under the lock before the table is written (seed 002, UFFDIO_MOVE).");
+
         public static readonly DiagnosticDescriptor KD303GupFlags = Create(
             "KD303",
             "Match the FOLL flags to the pages array",

@@ -30,7 +30,8 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD204LockBalance,
             Descriptors.KD301RecoverableBugOn,
             Descriptors.KD303GupFlags,
-            Descriptors.KD304PositiveErrno);
+            Descriptors.KD304PositiveErrno,
+            Descriptors.KD305SnapshotRevalidation);
 
         /// <inheritdoc />
         public override void Initialize(AnalysisContext context)
@@ -145,6 +146,7 @@ namespace KernelDiscipline.Analyzers
                 RecoverableBugOnRule.Report(findings, known, context.ReportDiagnostic);
                 PositiveErrnoRule.Report(findings, known, context.ReportDiagnostic);
                 GupFlagsRule.Report(findings, known, context.ReportDiagnostic);
+                SnapshotRevalidationRule.Report(findings, context.ReportDiagnostic);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
                     pending.Enqueue((nestedGraph, nestedFunction, true));

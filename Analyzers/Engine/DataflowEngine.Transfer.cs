@@ -433,6 +433,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 LockEffects(invocation, annotation, receiver, arguments);
+                Snapshots(invocation, annotation, receiver);
                 if (annotation.FollFlagsOrdinal >= 0 && engine.Reporting)
                 {
                     // The flags as the engine knows them: a constant expression, or an enum local with a known value.
@@ -473,6 +474,17 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (site.Annotation.AcquiresReturn)
                 {
                     CheckAcquire(null, site.Annotation.AcquiredClass, nested: false, isTry: false, invocation.Syntax);
+                    SnapshotsNeedRevalidation();
+                }
+
+                if (receiver.LockKey != null)
+                {
+                    engine.siteReceivers[site.Index] = receiver.LockKey; // the PMD a map came from (KD305)
+                }
+
+                if (site.Annotation.Revalidates && receiver.LockKey != null && Facts.Snapshots.ContainsKey(receiver.LockKey))
+                {
+                    Facts.Snapshots[receiver.LockKey] = true; // MapLock re-checks the PMD under the PTL it takes
                 }
 
                 if (Key == site.Index)

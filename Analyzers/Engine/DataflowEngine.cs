@@ -419,6 +419,9 @@ namespace KernelDiscipline.Analyzers.Engine
             key == FlowState.Normal ? facts.Failed : facts.Failed.Union(SiteSet.Of(key));
 
         /// <summary>The <c>lock</c> statements on System.Threading.Lock taken in this body, with their lock's identity.</summary>
+        /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site.</summary>
+        private readonly Dictionary<int, string> siteReceivers = new Dictionary<int, string>();
+
         private readonly Dictionary<LockStatementSyntax, string> syntaxLocks = new Dictionary<LockStatementSyntax, string>();
 
         /// <summary>An edge that leaves a <c>lock</c> statement's text gives its lock back (see EnterLockStatement).</summary>

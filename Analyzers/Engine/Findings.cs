@@ -169,6 +169,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
+        /// <summary>KD305: page-table writes under a lock taken after a lockless snapshot of their PMD, not re-validated.</summary>
+        public List<IInvocationOperation> UnvalidatedWrites { get; } = new List<IInvocationOperation>();
+
         /// <summary>KD303: calls of a get_user_pages-style API, with the flags the engine knows for them (null: unknown).</summary>
         public List<(IInvocationOperation Call, long? Flags)> GupCalls { get; } = new List<(IInvocationOperation, long?)>();
 

@@ -232,6 +232,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locals that hold a lock reference (<c>var ptl = pmd.LockPointer</c>): the class they inherit.</summary>
         public LazyMap<ISymbol, string> Aliases;
 
+        /// <summary>
+        /// KD305: PMDs (by identity) of which a lockless snapshot was taken, and whether it was re-validated under the
+        /// lock taken since (true) or not (false). Joins keep a key from either side, validated only if both are.
+        /// </summary>
+        public LazyMap<string, bool> Snapshots;
+
         /// <summary>Locals that hold a scoped guard: the lock it releases when disposed, and its class.</summary>
         public LazyMap<ISymbol, (string Key, string? Class)> Guards;
 
@@ -250,6 +256,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Aliases = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
             TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
             Guards = new LazyMap<ISymbol, (string Key, string? Class)>(SymbolEqualityComparer.Default);
+            Snapshots = new LazyMap<string, bool>(StringComparer.Ordinal);
         }
 
         private FlowFacts(FlowFacts from)
@@ -264,6 +271,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Aliases = from.Aliases.Clone();
             TakenFlags = from.TakenFlags.Clone();
             Guards = from.Guards.Clone();
+            Snapshots = from.Snapshots.Clone();
             Failed = from.Failed;
         }
 
@@ -282,6 +290,7 @@ namespace KernelDiscipline.Analyzers.Engine
             to.Aliases = Aliases.Clone();
             to.TakenFlags = TakenFlags.Clone();
             to.Guards = Guards.Clone();
+            to.Snapshots = Snapshots.Clone();
             to.Failed = Failed;
         }
 
@@ -397,6 +406,17 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (!other.TakenFlags.TryGetValue(symbol, out var theirs) || theirs != mine)
                 {
                     TakenFlags.Remove(symbol);
+                    changed = true;
+                }
+            }
+
+            foreach (var pair in other.Snapshots.Pairs)
+            {
+                bool present = Snapshots.TryGetValue(pair.Key, out bool mine);
+                bool joined = present ? mine && pair.Value : pair.Value;
+                if (!present || joined != mine)
+                {
+                    Snapshots[pair.Key] = joined;
                     changed = true;
                 }
             }

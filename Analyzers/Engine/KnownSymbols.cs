@@ -31,6 +31,15 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Acquires its receiver (<c>ptl.Lock()</c>, <c>mm.MmapLock.DownRead()</c>).</summary>
         public bool AcquiresReceiver { get; set; }
 
+        /// <summary>KD305: takes a lockless snapshot of the receiver's entry.</summary>
+        public bool Snapshot { get; set; }
+
+        /// <summary>KD305: re-validates the receiver's PMD under the lock held.</summary>
+        public bool Revalidates { get; set; }
+
+        /// <summary>KD305: writes the page table the receiver maps.</summary>
+        public bool WritesPageTable { get; set; }
+
         /// <summary>KD303: the ordinal of the [FollFlags] parameter, or -1.</summary>
         public int FollFlagsOrdinal { get; set; } = -1;
 
@@ -109,6 +118,9 @@ namespace KernelDiscipline.Analyzers.Engine
             TryAcquires = compilation.GetTypeByMetadataName(RuntimeNamespace + ".TryAcquiresAttribute");
             MightSleep = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
             FollFlags = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollFlagsAttribute");
+            LocklessSnapshot = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LocklessSnapshotAttribute");
+            Revalidates = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RevalidatesAttribute");
+            WritesPageTable = compilation.GetTypeByMetadataName(RuntimeNamespace + ".WritesPageTableAttribute");
             FollPages = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollPagesAttribute");
             VmFault = compilation.GetTypeByMetadataName(RuntimeNamespace + ".VmFault");
             Errno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Errno");
@@ -201,6 +213,13 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? FollFlags { get; }
 
         public INamedTypeSymbol? FollPages { get; }
+
+        /// <summary>KD305: [LocklessSnapshot], [Revalidates], [WritesPageTable].</summary>
+        public INamedTypeSymbol? LocklessSnapshot { get; }
+
+        public INamedTypeSymbol? Revalidates { get; }
+
+        public INamedTypeSymbol? WritesPageTable { get; }
 
         public INamedTypeSymbol? LockClassAttribute { get; }
 
@@ -499,6 +518,22 @@ namespace KernelDiscipline.Analyzers.Engine
                             result.TrySuccessValue = success;
                         }
                     }
+                }
+                else if (LocklessSnapshot != null && SymbolEqualityComparer.Default.Equals(type, LocklessSnapshot))
+                {
+                    result ??= new MethodAnnotation();
+                    result.Other = true;
+                    result.Snapshot = true;
+                }
+                else if (Revalidates != null && SymbolEqualityComparer.Default.Equals(type, Revalidates))
+                {
+                    result ??= new MethodAnnotation();
+                    result.Revalidates = true;
+                }
+                else if (WritesPageTable != null && SymbolEqualityComparer.Default.Equals(type, WritesPageTable))
+                {
+                    result ??= new MethodAnnotation();
+                    result.WritesPageTable = true;
                 }
                 else if (SymbolEqualityComparer.Default.Equals(type, MightSleep))
                 {

@@ -185,4 +185,22 @@ namespace KernelDiscipline.Runtime
     public sealed class FollPagesAttribute : Attribute
     {
     }
+
+    /// <summary>The result is a lockless snapshot of the receiver's entry (<c>pmdp_get_lockless</c>): KD305 follows it.</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class LocklessSnapshotAttribute : Attribute
+    {
+    }
+
+    /// <summary>Re-validates, under the lock held, what a lockless snapshot of the receiver's PMD decided (<c>pmd_same</c>; KD305).</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class RevalidatesAttribute : Attribute
+    {
+    }
+
+    /// <summary>Writes the page table the receiver maps (a PTE store; KD305).</summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class WritesPageTableAttribute : Attribute
+    {
+    }
 }

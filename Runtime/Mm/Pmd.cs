@@ -32,9 +32,11 @@ namespace KernelDiscipline.Runtime
         public TicketLock LockPointer => owner.Lock;
 
         /// <summary>A snapshot of the entry without the lock (<c>pmdp_get_lockless</c>).</summary>
+        [LocklessSnapshot]
         public PmdValue GetLockless() => Volatile.Read(ref value);
 
         /// <summary>Whether the entry still is <paramref name="snapshot"/> (<c>pmd_same</c>).</summary>
+        [Revalidates]
         public bool Same(PmdValue snapshot) => ReferenceEquals(Volatile.Read(ref value), snapshot);
 
         /// <summary>Takes the PMD lock and returns it (<c>pmd_lock</c>); this cannot fail.</summary>
@@ -51,6 +53,7 @@ namespace KernelDiscipline.Runtime
         /// taken; the PMD is re-validated under the lock, and a table swapped for another one is retried.
         /// The caller must check the result and retry or return <c>-EAGAIN</c>; release with <see cref="PteMap.Unlock"/>.
         /// </summary>
+        [Revalidates] // the map is of the table there now, re-checked under the PTL
         [Fallible]
         [Acquires(LockClass.PtlName, Target = LockTarget.ReturnValue)]
         public PteMap? MapLock(ulong address, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)

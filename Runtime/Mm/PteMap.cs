@@ -62,6 +62,7 @@ namespace KernelDiscipline.Runtime
         public bool TableIsLive => !table.Freed && pmd.Same(PmdValue);
 
         /// <summary>Whether the PMD still holds the value this map was made from (<c>pmd_same</c>).</summary>
+        [Revalidates]
         public bool PmdSame() => pmd.Same(PmdValue);
 
         /// <summary>Reads the entry for <paramref name="address"/> (<c>ptep_get</c>).</summary>
@@ -78,6 +79,7 @@ namespace KernelDiscipline.Runtime
         /// table's lock; a write into a table that was freed meanwhile throws instead of corrupting memory.
         /// </summary>
         /// <exception cref="MmStateException">The map was released, the lock is not held, or the table was freed.</exception>
+        [WritesPageTable]
         public void Write(ulong address, Pte? entry)
         {
             int index = IndexOf(address);
