@@ -25,6 +25,13 @@ namespace KernelDiscipline.Analyzers
 
         private const string ErrorCategory = "KernelDiscipline.ErrorDiscipline";
 
+        public static readonly DiagnosticDescriptor KD302UndoOnError = Create(
+            "KD302",
+            "Undo what the method charged before it returns an error",
+            "This error path leaves without undoing '{1}' ({0}, line {2}){3}",
+            ErrorCategory,
+            "A path that fails must give back what it took: blocks accounted, a folio reference, a page-cache insertion, GUP pins. The caller may not retry, and nobody else knows to undo it (seed 001: shmem_inode_unacct_blocks and delete_from_page_cache on the error paths of shmem_mfill_atomic_pte). Success paths may keep the charge (installed, stored, returned).");
+
         public static readonly DiagnosticDescriptor KD305SnapshotRevalidation = Create(
             "KD305",
             "Re-validate a lockless snapshot under the lock before writing",

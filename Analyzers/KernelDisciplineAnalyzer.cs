@@ -30,6 +30,7 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD204LockBalance,
             Descriptors.KD301RecoverableBugOn,
             Descriptors.KD303GupFlags,
+            Descriptors.KD302UndoOnError,
             Descriptors.KD304PositiveErrno,
             Descriptors.KD305SnapshotRevalidation);
 
@@ -144,6 +145,7 @@ namespace KernelDiscipline.Analyzers
                 SleepInAtomicRule.Report(findings, context.ReportDiagnostic);
                 LockBalanceRule.Report(findings, context.ReportDiagnostic);
                 RecoverableBugOnRule.Report(findings, known, context.ReportDiagnostic);
+                UndoOnErrorRule.Report(findings, context.ReportDiagnostic);
                 PositiveErrnoRule.Report(findings, known, context.ReportDiagnostic);
                 GupFlagsRule.Report(findings, known, context.ReportDiagnostic);
                 SnapshotRevalidationRule.Report(findings, context.ReportDiagnostic);

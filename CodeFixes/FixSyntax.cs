@@ -36,6 +36,13 @@ namespace KernelDiscipline.CodeFixes
         }
 
         /// <summary>The method, local function, lambda or accessor a node belongs to.</summary>
+        /// <summary>Puts <paramref name="inserted"/> right before <paramref name="statement"/>, in a new block when the statement is embedded (<c>if (x) return;</c>).</summary>
+        public static TRoot InsertBefore<TRoot>(TRoot root, StatementSyntax statement, StatementSyntax inserted)
+            where TRoot : SyntaxNode =>
+            statement.Parent is BlockSyntax or SwitchSectionSyntax
+                ? root.InsertNodesBefore(statement, new[] { inserted })
+                : root.ReplaceNode(statement, SyntaxFactory.Block(inserted, statement.WithoutTrivia()).WithTriviaFrom(statement).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation));
+
         public static SyntaxNode? EnclosingFunction(SyntaxNode node) =>
             node.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax
                 or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax);

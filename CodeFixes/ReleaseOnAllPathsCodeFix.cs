@@ -57,10 +57,7 @@ namespace KernelDiscipline.CodeFixes
             foreach (var (exit, exitMaybeNull) in exits)
             {
                 var current = tracked.GetCurrentNode(exit)!;
-                var releaseStatement = Release(holder, release, exitMaybeNull);
-                tracked = current.Parent is BlockSyntax
-                    ? tracked.InsertNodesBefore(current, new[] { releaseStatement })
-                    : tracked.ReplaceNode(current, SyntaxFactory.Block(releaseStatement, current.WithoutTrivia()).WithTriviaFrom(current).WithAdditionalAnnotations(Formatter.Annotation));
+                tracked = FixSyntax.InsertBefore(tracked, current, Release(holder, release, exitMaybeNull));
             }
 
             if (endOfBody != null)

@@ -213,6 +213,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return true;
                 }
 
+                RefineResult(condition, truth, facts);
                 if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
                 {
                     return true;
@@ -433,6 +434,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 LockEffects(invocation, annotation, receiver, arguments);
+                ChargeEffects(invocation, annotation, receiver, arguments);
                 Snapshots(invocation, annotation, receiver);
                 if (annotation.FollFlagsOrdinal >= 0 && engine.Reporting)
                 {
@@ -576,6 +578,15 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var key = path.Value;
+                if (key.OutlivesMethod || key.Member != null)
+                {
+                    EscapeCharges(value.LockKey); // the caller's or an object's now: its charges go with it
+                }
+                else
+                {
+                    NoteAssigned(key.Root, assignment.Value);
+                }
+
                 Facts.Partial.Remove(key);
                 if (value.Resources.IsEmpty is false)
                 {
@@ -793,13 +804,25 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                Escape(value);
+                // A map passed on is the callee's to release; a charged object is only lent (a callee that keeps a
+                // reference takes its own), unless it goes by ref or out.
+                Escape(value, lent: argument.Parameter?.RefKind is null or RefKind.None);
             }
 
-            private void Escape(AbstractValue value)
+            private void Escape(AbstractValue value, bool lent = false)
             {
+                if (!lent)
+                {
+                    EscapeCharges(value.LockKey);
+                }
+
                 foreach (int site in Bits(value.Resources))
                 {
+                    if (lent && engine.siteList[site].Annotation.ChargesReturn != null)
+                    {
+                        continue;
+                    }
+
                     var fact = Facts.Facts[site];
                     if ((fact & Fact.Held) != 0)
                     {

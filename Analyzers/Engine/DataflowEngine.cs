@@ -154,7 +154,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (operation is IInvocationOperation invocation)
                 {
                     var annotation = known.Annotation(invocation.TargetMethod);
-                    if (annotation.Fallible || annotation.AcquiresReturn)
+                    if (annotation.Fallible || annotation.AcquiresReturn || annotation.ChargesReturn != null)
                     {
                         var site = new AcquireSite(siteList.Count, invocation, annotation);
                         sites[invocation] = site;
@@ -396,6 +396,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     if (!InsideTry(branch.Source))
                     {
                         CheckLeaksAtExit(facts, AbstractValue.Empty, thrown);
+                        CheckChargesAtExit(facts, null, AbstractValue.Empty, thrown, thrown: true);
                     }
 
                     break;
@@ -501,6 +502,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             CheckLocksAtExit(facts);
             CheckLeaksAtExit(facts, returned, exitSyntax);
+            CheckChargesAtExit(facts, valueOperation, returned, exitSyntax, thrown: false);
         }
 
         /// <summary>Maps and locks still held where a path leaves the body (KD103).</summary>
@@ -509,33 +511,40 @@ namespace KernelDiscipline.Analyzers.Engine
             for (int index = 0; index < siteList.Count; index++)
             {
                 var fact = facts.Facts[index];
-                if ((fact & Fact.Held) == 0 || returned.Resources.Contains(index))
+                if ((fact & Fact.Held) == 0 || returned.Resources.Contains(index) || siteList[index].Annotation.ChargesReturn != null)
                 {
-                    continue;
+                    continue; // a charge carried by a returned object is KD302's, judged at error exits only
                 }
 
-                string? holder = null;
-                bool handedOn = false;
-                foreach (var pair in facts.Vars.Pairs)
-                {
-                    if (!pair.Value.Contains(index))
-                    {
-                        continue;
-                    }
-
-                    // A local that a lambda or local function of this body captures may be released there.
-                    handedOn |= pair.Key.OutlivesMethod || liveness.IsCaptured(pair.Key.Root);
-                    if (holder is null || pair.Key.Member is null)
-                    {
-                        holder = pair.Key.Text;
-                    }
-                }
-
+                string? holder = HolderOf(facts, index, out bool handedOn);
                 if (!handedOn)
                 {
                     findings!.Leaks.Add(new LeakFinding(siteList[index], exitSyntax, (fact & Fact.Null) != 0, holder));
                 }
             }
+        }
+
+        /// <summary>The variable that names what site <paramref name="index"/> returned, and whether it is handed on (stored past the method, or captured).</summary>
+        private string? HolderOf(FlowFacts facts, int index, out bool handedOn)
+        {
+            string? holder = null;
+            handedOn = false;
+            foreach (var pair in facts.Vars.Pairs)
+            {
+                if (!pair.Value.Contains(index))
+                {
+                    continue;
+                }
+
+                // A local that a lambda or local function of this body captures may be released there.
+                handedOn |= pair.Key.OutlivesMethod || liveness.IsCaptured(pair.Key.Root);
+                if (holder is null || pair.Key.Member is null)
+                {
+                    holder = pair.Key.Text;
+                }
+            }
+
+            return holder;
         }
 
         private static SyntaxNode? ExitSyntax(ControlFlowBranch branch, IOperation? valueOperation)

@@ -167,6 +167,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public List<LeakFinding> Leaks { get; } = new List<LeakFinding>();
 
+        /// <summary>KD302: charges not undone on an error exit.</summary>
+        public List<ChargeLeakFinding> ChargeLeaks { get; } = new List<ChargeLeakFinding>();
+
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
 
         /// <summary>KD305: page-table writes under a lock taken after a lockless snapshot of their PMD, not re-validated.</summary>

@@ -241,6 +241,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locals that hold a scoped guard: the lock it releases when disposed, and its class.</summary>
         public LazyMap<ISymbol, (string Key, string? Class)> Guards;
 
+        /// <summary>KD302: charges on objects (by resource and identity) taken in this body and not given back.</summary>
+        public LazyMap<string, HeldCharge> Charges;
+
+        /// <summary>KD302: locals and parameters known to hold an error result here (tested negative, or non-zero errnos).</summary>
+        public LazyMap<ISymbol, bool> Errors;
+
         /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>): the lock's key.</summary>
         public LazyMap<ISymbol, string> TakenFlags;
 
@@ -257,6 +263,8 @@ namespace KernelDiscipline.Analyzers.Engine
             TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
             Guards = new LazyMap<ISymbol, (string Key, string? Class)>(SymbolEqualityComparer.Default);
             Snapshots = new LazyMap<string, bool>(StringComparer.Ordinal);
+            Charges = new LazyMap<string, HeldCharge>(StringComparer.Ordinal);
+            Errors = new LazyMap<ISymbol, bool>(SymbolEqualityComparer.Default);
         }
 
         private FlowFacts(FlowFacts from)
@@ -272,6 +280,8 @@ namespace KernelDiscipline.Analyzers.Engine
             TakenFlags = from.TakenFlags.Clone();
             Guards = from.Guards.Clone();
             Snapshots = from.Snapshots.Clone();
+            Charges = from.Charges.Clone();
+            Errors = from.Errors.Clone();
             Failed = from.Failed;
         }
 
@@ -291,6 +301,8 @@ namespace KernelDiscipline.Analyzers.Engine
             to.TakenFlags = TakenFlags.Clone();
             to.Guards = Guards.Clone();
             to.Snapshots = Snapshots.Clone();
+            to.Charges = Charges.Clone();
+            to.Errors = Errors.Clone();
             to.Failed = Failed;
         }
 
@@ -347,6 +359,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             changed |= JoinConstants(other);
             changed |= JoinLocks(other);
+            changed |= JoinCharges(other);
             foreach (var pair in other.Captures.Pairs)
             {
                 if (!Captures.TryGetValue(pair.Key, out var mine))
@@ -360,6 +373,42 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (!joined.Resources.Equals(mine.Resources) || !joined.Constant.Equals(mine.Constant))
                 {
                     Captures[pair.Key] = joined;
+                    changed = true;
+                }
+            }
+
+            return changed;
+        }
+
+        /// <summary>Charges join as must/may like locks; an error is known only where both sides know it.</summary>
+        private bool JoinCharges(FlowFacts other)
+        {
+            bool changed = false;
+            foreach (var key in Charges.KeyList())
+            {
+                Charges.TryGetValue(key, out var mine);
+                var joined = other.Charges.TryGetValue(key, out var theirs) ? mine.Join(theirs) : mine.With(may: true, mine.Depth, mine.Result);
+                if (!joined.Equals(mine))
+                {
+                    Charges[key] = joined;
+                    changed = true;
+                }
+            }
+
+            foreach (var pair in other.Charges.Pairs)
+            {
+                if (!Charges.ContainsKey(pair.Key))
+                {
+                    Charges[pair.Key] = pair.Value.With(may: true, pair.Value.Depth, pair.Value.Result);
+                    changed = true;
+                }
+            }
+
+            foreach (var symbol in Errors.KeyList())
+            {
+                if (!other.Errors.ContainsKey(symbol))
+                {
+                    Errors.Remove(symbol);
                     changed = true;
                 }
             }
@@ -509,6 +558,7 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (var local in region.Locals)
             {
                 Constants.Remove(local);
+                Errors.Remove(local);
                 Aliases.Remove(local);
                 TakenFlags.Remove(local);
                 Guards.Remove(local);
@@ -547,6 +597,16 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             constants?.ForEach(symbol => Constants.Remove(symbol));
+            List<ISymbol>? errors = null;
+            foreach (var symbol in Errors.Keys)
+            {
+                if (isDead(symbol))
+                {
+                    (errors ??= new List<ISymbol>()).Add(symbol);
+                }
+            }
+
+            errors?.ForEach(symbol => Errors.Remove(symbol));
         }
 
         private bool HoldsAny(SiteSet resources)

@@ -23,7 +23,26 @@ namespace KernelDiscipline.Analyzers.Engine
         public bool ReleasesArguments { get; set; }
 
         /// <summary>Acquires, releases or may sleep: worth a control flow graph.</summary>
-        public bool IsTracked => Fallible || AcquiresReturn || ReleasesReceiver || ReleasesArguments || Other;
+        public bool IsTracked => Fallible || AcquiresReturn || ReleasesReceiver || ReleasesArguments || Other || ChargesReturn != null;
+
+        /// <summary>KD302: the charge the call puts on its receiver ([Charges] on the method).</summary>
+        public ChargeSpec? ChargesReceiver { get; set; }
+
+        /// <summary>KD302: the charge the returned object carries ([return: Charges]); the call is an acquisition site.</summary>
+        public ChargeSpec? ChargesReturn { get; set; }
+
+        /// <summary>KD302: the charge one argument carries ([Charges] on a parameter), with that parameter's ordinal.</summary>
+        public ChargeSpec? ChargesArgument { get; set; }
+
+        public int ChargedOrdinal { get; set; } = -1;
+
+        /// <summary>KD302: the resource the call gives back for its receiver ([Uncharges] on the method).</summary>
+        public string? UnchargesReceiver { get; set; }
+
+        /// <summary>KD302: the resource the call gives back for one argument ([Uncharges] on a parameter), and its ordinal.</summary>
+        public string? UnchargesArgument { get; set; }
+
+        public int UnchargedOrdinal { get; set; } = -1;
 
         /// <summary>Some other annotation the lock rules read ([Acquires] on the receiver, [TryAcquires], [MightSleep]).</summary>
         public bool Other { get; set; }
@@ -122,12 +141,15 @@ namespace KernelDiscipline.Analyzers.Engine
             Revalidates = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RevalidatesAttribute");
             WritesPageTable = compilation.GetTypeByMetadataName(RuntimeNamespace + ".WritesPageTableAttribute");
             FollPages = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollPagesAttribute");
+            Charges = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ChargesAttribute");
+            Uncharges = compilation.GetTypeByMetadataName(RuntimeNamespace + ".UnchargesAttribute");
             VmFault = compilation.GetTypeByMetadataName(RuntimeNamespace + ".VmFault");
             Errno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Errno");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             DoesNotReturn = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute");
             DoesNotReturnIf = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnIfAttribute");
             EagainValue = ReadConstant(Errno, "EAGAIN") ?? 11;
+            VmFaultErrorMask = ReadEnumMask(VmFault, "Oom", "SigBus", "HwPoison", "SigSegv");
             LockClassAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassAttribute");
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
@@ -214,6 +236,11 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public INamedTypeSymbol? FollPages { get; }
 
+        /// <summary>KD302: [Charges] and [Uncharges].</summary>
+        public INamedTypeSymbol? Charges { get; }
+
+        public INamedTypeSymbol? Uncharges { get; }
+
         /// <summary>KD305: [LocklessSnapshot], [Revalidates], [WritesPageTable].</summary>
         public INamedTypeSymbol? LocklessSnapshot { get; }
 
@@ -243,6 +270,9 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? DoesNotReturn { get; }
 
         public INamedTypeSymbol? DoesNotReturnIf { get; }
+
+        /// <summary>The VmFault bits that mean the fault failed (<c>VM_FAULT_ERROR</c>).</summary>
+        public long VmFaultErrorMask { get; }
 
         /// <summary>The value of Errno.EAGAIN (11).</summary>
         public int EagainValue { get; }
@@ -290,7 +320,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         private static readonly ImmutableHashSet<string> AnnotationNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
-            "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep");
+            "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep", "Charges", "Uncharges", "LocklessSnapshot", "Revalidates", "WritesPageTable");
 
         private void AddAnnotatedNames(INamespaceOrTypeSymbol container, ImmutableHashSet<string>.Builder names, System.Threading.CancellationToken cancellation)
         {
@@ -408,6 +438,23 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return false;
+        }
+
+        private static long ReadEnumMask(INamedTypeSymbol? type, params string[] names)
+        {
+            long mask = 0;
+            foreach (var name in names)
+            {
+                foreach (var member in type?.GetMembers(name) ?? ImmutableArray<ISymbol>.Empty)
+                {
+                    if (member is IFieldSymbol { HasConstantValue: true, ConstantValue: int value })
+                    {
+                        mask |= (uint)value;
+                    }
+                }
+            }
+
+            return mask;
         }
 
         private static int? ReadConstant(INamedTypeSymbol? type, string name)
@@ -535,6 +582,18 @@ namespace KernelDiscipline.Analyzers.Engine
                     result ??= new MethodAnnotation();
                     result.WritesPageTable = true;
                 }
+                else if (Charges != null && SymbolEqualityComparer.Default.Equals(type, Charges))
+                {
+                    result ??= new MethodAnnotation();
+                    result.Other = true;
+                    result.ChargesReceiver = ReadCharge(attribute);
+                }
+                else if (Uncharges != null && SymbolEqualityComparer.Default.Equals(type, Uncharges))
+                {
+                    result ??= new MethodAnnotation();
+                    result.Other = true;
+                    result.UnchargesReceiver = ClassOf(attribute);
+                }
                 else if (SymbolEqualityComparer.Default.Equals(type, MightSleep))
                 {
                     result ??= new MethodAnnotation();
@@ -543,11 +602,34 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            // A get_user_pages-style API: its FOLL flags and pages parameters (KD303).
+            foreach (var attribute in method.GetReturnTypeAttributes())
+            {
+                if (Charges != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Charges) && !method.ReturnsVoid)
+                {
+                    (result ??= new MethodAnnotation()).ChargesReturn = ReadCharge(attribute);
+                }
+            }
+
+            // A get_user_pages-style API: its FOLL flags and pages parameters (KD303); charged arguments (KD302).
             foreach (var parameter in method.Parameters)
             {
                 foreach (var attribute in parameter.GetAttributes())
                 {
+                    if (Charges != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Charges))
+                    {
+                        result ??= new MethodAnnotation();
+                        result.Other = true;
+                        result.ChargesArgument = ReadCharge(attribute);
+                        result.ChargedOrdinal = parameter.Ordinal;
+                    }
+                    else if (Uncharges != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Uncharges))
+                    {
+                        result ??= new MethodAnnotation();
+                        result.Other = true;
+                        result.UnchargesArgument = ClassOf(attribute);
+                        result.UnchargedOrdinal = parameter.Ordinal;
+                    }
+
                     if (FollFlags != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, FollFlags))
                     {
                         result ??= new MethodAnnotation();
@@ -622,6 +704,30 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return releasesAll;
+        }
+
+        private static ChargeSpec? ReadCharge(AttributeData attribute)
+        {
+            if (ClassOf(attribute) is not string resource)
+            {
+                return null;
+            }
+
+            var when = ChargeWhen.Always;
+            string? undo = null;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "When" && named.Value.Value is int value)
+                {
+                    when = (ChargeWhen)value;
+                }
+                else if (named.Key == "Undo")
+                {
+                    undo = named.Value.Value as string;
+                }
+            }
+
+            return new ChargeSpec(resource, when, undo);
         }
 
         private static bool NamedBool(AttributeData attribute, string name)

@@ -53,7 +53,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Whether a lambda or local function of the body may capture this local (by name: conservative).</summary>
-        public bool IsCaptured(ISymbol symbol) => symbol is ILocalSymbol && namesInNestedFunctions.Contains(symbol.Name);
+        public bool IsCaptured(ISymbol symbol) => symbol is ILocalSymbol or IParameterSymbol && namesInNestedFunctions.Contains(symbol.Name);
 
         /// <summary>Whether <paramref name="symbol"/> is never read at or after <paramref name="position"/>.</summary>
         public bool DeadAt(ISymbol symbol, int position) =>

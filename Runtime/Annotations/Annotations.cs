@@ -203,4 +203,77 @@ namespace KernelDiscipline.Runtime
     public sealed class WritesPageTableAttribute : Attribute
     {
     }
+    /// <summary>The resources the Runtime charges (<see cref="ChargesAttribute"/>): one name per kind of undo.</summary>
+    public static class ChargedResource
+    {
+        /// <summary>A folio reference: <c>folio_alloc</c>/<c>folio_get</c>, undone by <c>folio_put</c>.</summary>
+        public const string FolioReference = "folio reference";
+
+        /// <summary>Blocks accounted to a shmem inode, undone by <c>shmem_inode_unacct_blocks</c>.</summary>
+        public const string ShmemBlocks = "shmem blocks";
+
+        /// <summary>A folio inserted in a file's page cache, undone by deleting it from the cache again.</summary>
+        public const string PageCache = "page cache entry";
+
+        /// <summary>GUP pins (FOLL_PIN) on the pages of an array, undone by <c>unpin_user_pages</c>.</summary>
+        public const string GupPins = "GUP pins";
+    }
+
+    /// <summary>When a charging call has charged (<see cref="ChargesAttribute.When"/>).</summary>
+    public enum ChargeSuccess
+    {
+        /// <summary>Every call that returns has charged.</summary>
+        Always = 0,
+
+        /// <summary>Charged when the call returns 0; a negative errno means nothing was charged.</summary>
+        ZeroResult = 1,
+
+        /// <summary>Charged when the call returns a positive count; 0 or a negative errno means nothing was charged.</summary>
+        PositiveResult = 2,
+    }
+
+    /// <summary>
+    /// The call takes something the caller must give back if it then fails (KD302): on the method, the receiver is
+    /// charged (<c>inode.AcctBlocks(n)</c>, <c>folio.Get()</c>); on the return value, the returned object carries the
+    /// charge (<c>Folio.Alloc()</c>); on a parameter, that argument does (the pages array of <c>PinUserPages</c>).
+    /// A path that leaves the calling method with an error (a negative errno, an error <c>VmFault</c>, <c>false</c>,
+    /// a throw) must have undone every charge taken in it; success paths may keep it (returned, stored, installed).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.ReturnValue | AttributeTargets.Parameter, AllowMultiple = false)]
+    public sealed class ChargesAttribute : Attribute
+    {
+        /// <summary>Declares the charge.</summary>
+        /// <param name="resource">What is charged: one of <see cref="ChargedResource"/>, or a name of the consumer's own.</param>
+        public ChargesAttribute(string resource)
+        {
+            Resource = resource;
+        }
+
+        /// <summary>What is charged; an [Uncharges] of the same name undoes it.</summary>
+        public string Resource { get; }
+
+        /// <summary>Which results mean the charge was taken.</summary>
+        public ChargeSuccess When { get; set; }
+
+        /// <summary>
+        /// The method of the charged object that undoes the charge when called with the same arguments
+        /// (<c>AcctBlocks(n)</c> → <c>UnacctBlocks(n)</c>): the code fix inserts that call. Null: no fix.
+        /// </summary>
+        public string? Undo { get; set; }
+    }
+
+    /// <summary>Undoes a <see cref="ChargesAttribute"/> charge of the same resource: on the method, the receiver's; on a parameter, that argument's.</summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Parameter, AllowMultiple = false)]
+    public sealed class UnchargesAttribute : Attribute
+    {
+        /// <summary>Declares the undo.</summary>
+        /// <param name="resource">The resource named by the matching [Charges].</param>
+        public UnchargesAttribute(string resource)
+        {
+            Resource = resource;
+        }
+
+        /// <summary>What is given back.</summary>
+        public string Resource { get; }
+    }
 }

@@ -58,6 +58,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Allocates a zeroed folio with one reference (<c>folio_alloc</c>); may sleep.</summary>
         [MightSleep]
+        [return: Charges(ChargedResource.FolioReference, Undo = nameof(Put))]
         public static Folio Alloc(int order = 0)
         {
             if (order < 0 || order > PageGeometry.HugePageOrder)
@@ -69,6 +70,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Takes a reference (<c>folio_get</c>).</summary>
+        [Charges(ChargedResource.FolioReference, Undo = nameof(Put))]
         public void Get()
         {
             int seen;
@@ -84,6 +86,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Drops a reference (<c>folio_put</c>); the last one frees the folio.</summary>
+        [Uncharges(ChargedResource.FolioReference)]
         public void Put()
         {
             int left = Interlocked.Decrement(ref refCount);

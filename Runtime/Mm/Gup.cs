@@ -109,11 +109,12 @@ namespace KernelDiscipline.Runtime
 
         /// <summary><c>pin_user_pages</c>: <see cref="GetUserPages"/> with FOLL_PIN; FOLL_GET with it is -EINVAL.</summary>
         [MightSleep]
-        public static long PinUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags(Implied = GupFlags.Pin)] GupFlags flags, [FollPages] Folio?[]? pages) =>
+        public static long PinUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags(Implied = GupFlags.Pin)] GupFlags flags,
+            [FollPages, Charges(ChargedResource.GupPins, When = ChargeSuccess.PositiveResult)] Folio?[]? pages) =>
             GetUserPages(mm, start, nrPages, flags | GupFlags.Pin, pages);
 
         /// <summary><c>unpin_user_pages</c>: drops the pins of the first <paramref name="count"/> entries.</summary>
-        public static void UnpinUserPages(Folio?[] pages, int count)
+        public static void UnpinUserPages([Uncharges(ChargedResource.GupPins)] Folio?[] pages, int count)
         {
             if (pages is null)
             {

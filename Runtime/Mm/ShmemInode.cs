@@ -70,6 +70,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Accounts <paramref name="count"/> blocks: 0, or -ENOMEM when the limit would be passed (<c>shmem_inode_acct_block</c>).</summary>
+        [Charges(ChargedResource.ShmemBlocks, When = ChargeSuccess.ZeroResult, Undo = nameof(UnacctBlocks))]
         public int AcctBlocks(long count)
         {
             IPages.Lock();
@@ -85,6 +86,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Gives back <paramref name="count"/> accounted blocks (<c>shmem_inode_unacct_blocks</c>).</summary>
         /// <exception cref="MmStateException">More blocks than are accounted.</exception>
+        [Uncharges(ChargedResource.ShmemBlocks)]
         public void UnacctBlocks(long count)
         {
             IPages.Lock();
@@ -102,6 +104,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Inserts a folio (<c>shmem_add_to_page_cache</c>): the cache takes a reference. 0, or -EEXIST.</summary>
+        [Charges(ChargedResource.PageCache, When = ChargeSuccess.ZeroResult, Undo = nameof(DeleteFromPageCache))]
         public int AddToPageCache(long index, Folio folio)
         {
             IPages.Lock();
@@ -117,6 +120,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Removes the folio at <paramref name="index"/> if it is <paramref name="folio"/> and drops the cache's reference (<c>filemap_remove_folio</c>).</summary>
+        [Uncharges(ChargedResource.PageCache)]
         public void DeleteFromPageCache(long index, Folio folio)
         {
             IPages.Lock();

@@ -17,9 +17,9 @@ public static class Copier
         pmd.PteAlloc();
         var pte = pmd.MapLock(address);
         if (pte is null)
-            return -Errno.EFAULT;          // the table went away: the caller could have retried
+            return -Errno.EFAULT;          // the table went away: the caller could have retried; the folio leaks
         if (pte.Read(address) is not null)
-            return -Errno.EEXIST;          // returns with the page table lock held
+            return -Errno.EEXIST;          // returns with the page table lock held, and the folio
         folio.AddRmap();
         pte.Write(address, Pte.Make(folio, 0, dstVma.IsWritable));
         pte.Unlock();

@@ -1,0 +1,335 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>
+    /// The charge half (KD302): charges on objects are kept by identity like locks, charges carried by a returned
+    /// object are acquisition sites like maps; at an exit that returns an error both are read for what was not undone.
+    /// </summary>
+    internal sealed partial class DataflowEngine
+    {
+        /// <summary>Whether this exit leaves with an error: a throw, a negative errno, an error VmFault, or false.</summary>
+        private bool IsErrorExit(FlowFacts facts, IOperation? valueOperation, AbstractValue returned, bool thrown)
+        {
+            if (thrown)
+            {
+                return true;
+            }
+
+            var type = function?.ReturnType;
+            if (valueOperation is null || type is null)
+            {
+                return false;
+            }
+
+            if (type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64)
+            {
+                if (returned.Constant.IsKnown)
+                {
+                    return returned.Constant.Value < 0;
+                }
+
+                return Unwrap(valueOperation) switch
+                {
+                    ILocalReferenceOperation local => facts.Errors.ContainsKey(local.Local),
+                    IParameterReferenceOperation parameter => facts.Errors.ContainsKey(parameter.Parameter),
+                    _ => false,
+                };
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, known.VmFault))
+            {
+                return returned.Constant.IsKnown && (returned.Constant.Value & known.VmFaultErrorMask) != 0;
+            }
+
+            return type.SpecialType == SpecialType.System_Boolean && valueOperation.ConstantValue is { HasValue: true, Value: false };
+        }
+
+        /// <summary>KD302: charges taken in this body and still held where a path leaves it with an error.</summary>
+        private void CheckChargesAtExit(FlowFacts facts, IOperation? valueOperation, AbstractValue returned, SyntaxNode? exitSyntax, bool thrown)
+        {
+            if (depth > 0 || !IsErrorExit(facts, valueOperation, returned, thrown))
+            {
+                return;
+            }
+
+            foreach (var charge in facts.Charges.Values)
+            {
+                if (charge.Identity != returned.LockKey && !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
+                {
+                    findings!.ChargeLeaks.Add(new ChargeLeakFinding(charge.Spec.Resource, charge.Site, exitSyntax, !charge.May, UndoOf(charge)));
+                }
+            }
+
+            for (int index = 0; index < siteList.Count; index++)
+            {
+                var spec = siteList[index].Annotation.ChargesReturn;
+                var fact = facts.Facts[index];
+                if (spec is null || (fact & Fact.Held) == 0 || returned.Resources.Contains(index))
+                {
+                    continue;
+                }
+
+                string? holder = HolderOf(facts, index, out bool handedOn);
+                if (!handedOn)
+                {
+                    string? undo = holder != null && spec.Undo != null && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(holder) ? holder + "." + spec.Undo + "()" : null;
+                    findings!.ChargeLeaks.Add(new ChargeLeakFinding(spec.Resource, siteList[index].Invocation.Syntax, exitSyntax, fact == Fact.Held, undo));
+                }
+            }
+        }
+
+        /// <summary>The call that gives a charge back: its [Undo] on the same receiver with the charging call's arguments.</summary>
+        private static string? UndoOf(HeldCharge charge)
+        {
+            if (charge.Spec.Undo is null ||
+                charge.Site is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call ||
+                !IsPlainReceiver(access.Expression))
+            {
+                return null;
+            }
+
+            foreach (var argument in call.ArgumentList.Arguments)
+            {
+                if (argument.RefKindKeyword.RawKind != 0 || !IsPlainReceiver(argument.Expression) && argument.Expression is not LiteralExpressionSyntax)
+                {
+                    return null; // evaluating it again could do something else
+                }
+            }
+
+            return access.Expression + "." + charge.Spec.Undo + call.ArgumentList;
+        }
+
+        private static bool IsPlainReceiver(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax or ThisExpressionSyntax => true,
+            MemberAccessExpressionSyntax member => IsPlainReceiver(member.Expression),
+            _ => false,
+        };
+
+        private sealed partial class Transfer
+        {
+            /// <summary>[Charges]/[Uncharges] on the receiver or an argument of a call.</summary>
+            private void ChargeEffects(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver, AbstractValue[] arguments)
+            {
+                if (annotation.UnchargesReceiver is { } given)
+                {
+                    Uncharge(given, receiver);
+                }
+
+                if (annotation.ChargesReceiver is { } spec && receiver.LockKey != null)
+                {
+                    Charge(spec, receiver.LockKey, invocation.Syntax, invocation.Instance);
+                }
+
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    int ordinal = invocation.Arguments[i].Parameter?.Ordinal ?? -1;
+                    if (ordinal < 0)
+                    {
+                        continue;
+                    }
+
+                    if (ordinal == annotation.UnchargedOrdinal && annotation.UnchargesArgument is { } argumentGiven)
+                    {
+                        Uncharge(argumentGiven, arguments[i]);
+                    }
+
+                    if (ordinal == annotation.ChargedOrdinal && annotation.ChargesArgument is { } argumentSpec && arguments[i].LockKey != null)
+                    {
+                        Charge(argumentSpec, arguments[i].LockKey!, invocation.Syntax, invocation.Arguments[i].Value);
+                    }
+                }
+            }
+
+            private void Charge(ChargeSpec spec, string identity, SyntaxNode site, IOperation? through)
+            {
+                string key = HeldCharge.KeyOf(spec.Resource, identity);
+                var holder = through is null ? null : PathOf(Unwrap(through))?.Root;
+                Facts.Charges[key] = Facts.Charges.TryGetValue(key, out var held)
+                    ? new HeldCharge(spec, identity, site, held.May, held.Depth + 1, result: null, holder)
+                    : new HeldCharge(spec, identity, site, may: false, depth: 1, result: null, holder);
+            }
+
+            /// <summary>Gives back one charge of <paramref name="resource"/> on the value: a charge on it, else the charge it carries.</summary>
+            private void Uncharge(string resource, AbstractValue value)
+            {
+                if (value.LockKey != null && Facts.Charges.TryGetValue(HeldCharge.KeyOf(resource, value.LockKey), out var held))
+                {
+                    Drop(Facts, held);
+                    return;
+                }
+
+                foreach (int site in Bits(value.Resources))
+                {
+                    if (engine.siteList[site].Annotation.ChargesReturn?.Resource == resource)
+                    {
+                        Facts.Facts[site] = Fact.Released;
+                    }
+                }
+            }
+
+            private static void Drop(FlowFacts facts, HeldCharge held)
+            {
+                if (held.Depth > 1)
+                {
+                    facts.Charges[held.Key] = held.With(held.May, held.Depth - 1, held.Result);
+                }
+                else
+                {
+                    facts.Charges.Remove(held.Key);
+                }
+            }
+
+            /// <summary>Stored where the engine does not follow (a field, an array, a ref parameter): the charges on it go with it.</summary>
+            private void EscapeCharges(string? identity)
+            {
+                if (identity is null || Facts.Charges.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var key in Facts.Charges.KeyList())
+                {
+                    Facts.Charges.TryGetValue(key, out var held);
+                    if (held.Identity == identity)
+                    {
+                        Facts.Charges.Remove(key);
+                    }
+                }
+            }
+
+            /// <summary>A local or parameter is written: it no longer says whether an earlier charge was taken, nor holds an error.</summary>
+            private void NoteAssigned(ISymbol variable, IOperation value)
+            {
+                Facts.Errors.Remove(variable);
+                if (Facts.Charges.Count == 0)
+                {
+                    return;
+                }
+
+                var call = Unwrap(value) as IInvocationOperation;
+                foreach (var key in Facts.Charges.KeyList())
+                {
+                    Facts.Charges.TryGetValue(key, out var held);
+                    if (call != null && held.Site == call.Syntax && held.Spec.When != ChargeWhen.Always)
+                    {
+                        Facts.Charges[key] = held.With(held.May, held.Depth, variable);
+                    }
+                    else if (SymbolEqualityComparer.Default.Equals(held.Result, variable))
+                    {
+                        Facts.Charges[key] = held.With(held.May, held.Depth, result: null);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// <c>ret &lt; 0</c>, <c>ret != 0</c>, <c>x.AcctBlocks(1) &lt; 0</c> and the like on one edge: a charging call that failed
+            /// took nothing; an errno tested negative (or non-zero) is an error on that edge.
+            /// </summary>
+            private void RefineResult(IOperation condition, bool truth, FlowFacts facts)
+            {
+                var unwrapped = Unwrap(condition);
+                if (unwrapped is IInvocationOperation { TargetMethod.Name: "WarnOnOnce", Arguments.Length: > 0 } warn &&
+                    SymbolEqualityComparer.Default.Equals(warn.TargetMethod.ContainingAssembly, engine.known.Fallible.ContainingAssembly))
+                {
+                    RefineResult(warn.Arguments[0].Value, truth, facts); // WARN_ON_ONCE returns its condition
+                    return;
+                }
+
+                if (unwrapped is not IBinaryOperation binary)
+                {
+                    return;
+                }
+
+                IOperation operand;
+                var relation = binary.OperatorKind;
+                if (IsZero(binary.RightOperand))
+                {
+                    operand = Unwrap(binary.LeftOperand);
+                }
+                else if (IsZero(binary.LeftOperand))
+                {
+                    operand = Unwrap(binary.RightOperand);
+                    relation = Mirror(relation);
+                }
+                else
+                {
+                    return;
+                }
+
+                if (!truth)
+                {
+                    relation = Negate(relation);
+                }
+
+                ISymbol? variable = operand switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                var call = operand as IInvocationOperation;
+                foreach (var key in facts.Charges.KeyList())
+                {
+                    facts.Charges.TryGetValue(key, out var held);
+                    bool decided = (variable != null && SymbolEqualityComparer.Default.Equals(held.Result, variable)) ||
+                        (call != null && held.Site == call.Syntax);
+                    if (decided && Failed(held.Spec.When, relation))
+                    {
+                        Drop(facts, held);
+                    }
+                }
+
+                if (variable != null && operand.Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64)
+                {
+                    // An int result is an errno by convention here: 0 or negative, so non-zero is an error.
+                    bool error = relation == BinaryOperatorKind.LessThan ||
+                        (relation == BinaryOperatorKind.NotEquals && operand.Type.SpecialType == SpecialType.System_Int32);
+                    if (error)
+                    {
+                        facts.Errors[variable] = true;
+                    }
+                    else if (relation is BinaryOperatorKind.Equals or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
+                    {
+                        facts.Errors.Remove(variable);
+                    }
+                }
+            }
+
+            private static bool Failed(ChargeWhen when, BinaryOperatorKind relation) => when switch
+            {
+                ChargeWhen.ZeroResult => relation is BinaryOperatorKind.LessThan or BinaryOperatorKind.NotEquals,
+                ChargeWhen.PositiveResult => relation is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.Equals,
+                _ => false,
+            };
+
+            private static bool IsZero(IOperation operand) =>
+                operand.ConstantValue.HasValue && TryLong(operand.ConstantValue.Value, out long value) && value == 0;
+
+            /// <summary><c>0 op x</c> as <c>x op' 0</c>.</summary>
+            private static BinaryOperatorKind Mirror(BinaryOperatorKind relation) => relation switch
+            {
+                BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+                BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+                BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+                BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+                _ => relation,
+            };
+
+            private static BinaryOperatorKind Negate(BinaryOperatorKind relation) => relation switch
+            {
+                BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThanOrEqual,
+                BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThan,
+                BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThanOrEqual,
+                BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThan,
+                BinaryOperatorKind.Equals => BinaryOperatorKind.NotEquals,
+                BinaryOperatorKind.NotEquals => BinaryOperatorKind.Equals,
+                _ => BinaryOperatorKind.None,
+            };
+        }
+    }
+}
