@@ -55,9 +55,15 @@ namespace KernelDiscipline.Runtime
                     throw new LockStateException($"Recursive lock of {this}: the calling thread already holds it and would sleep forever.");
                 }
 
-                while (locked)
+                if (locked)
                 {
-                    Monitor.Wait(gate);
+                    long started = Lockdep.WaitStarts();
+                    while (locked)
+                    {
+                        Monitor.Wait(gate);
+                    }
+
+                    Lockdep.WaitEnded(Class, started);
                 }
 
                 locked = true;

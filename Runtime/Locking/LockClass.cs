@@ -66,6 +66,12 @@ namespace KernelDiscipline.Runtime
         /// <summary>A small dense number, used as the graph key.</summary>
         internal int Id { get; }
 
+        /// <summary>Where lockdep first saw this class acquired (null until then); set once.</summary>
+        internal LockSiteBox? FirstAcquisition;
+
+        /// <summary>lock_stat counters, created when statistics are on.</summary>
+        internal LockStatCounters? Statistics;
+
         /// <summary>Whether this class has a place in the declared order.</summary>
         public bool IsOrdered => Rank != 0;
 

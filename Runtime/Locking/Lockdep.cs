@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -14,13 +15,22 @@ namespace KernelDiscipline.Runtime
     /// atomic context, recursive locking and unbalanced unlocks. Off by default (each lock operation pays one branch);
     /// on through <see cref="Enable"/> or the environment variable <c>KD_LOCKDEP=1</c>. Enable it before locks are taken.
     /// </summary>
-    public static class Lockdep
+    public static partial class Lockdep
     {
         /// <summary>Subclasses per class available to nesting annotations (the kernel's MAX_LOCKDEP_SUBCLASSES).</summary>
         public const int MaxSubclasses = 8;
 
         private static readonly object GraphGate = new object();
-        private static readonly ConcurrentDictionary<ulong, bool> ValidatedChains = new ConcurrentDictionary<ulong, bool>();
+        /// <summary>Each validated chain once, by hash, with its class keys outer to inner (<c>/proc/lockdep_chains</c>).</summary>
+        private static readonly ConcurrentDictionary<ulong, int[]> ValidatedChains = new ConcurrentDictionary<ulong, int[]>();
+
+        /// <summary>Every thread's acquisition counts per class key: each thread counts in its own array, a snapshot sums them.</summary>
+        private static readonly List<long[]> AcquisitionCounters = new List<long[]>();
+
+        [ThreadStatic]
+        private static long[]? acquisitions;
+
+        private static volatile bool statistics;
         private static readonly Dictionary<int, List<Dependency>> Dependencies = new Dictionary<int, List<Dependency>>();
         private static readonly HashSet<string> ReportedSignatures = new HashSet<string>(StringComparer.Ordinal);
         private static volatile bool enabled = IsSetInEnvironment();
@@ -71,6 +81,13 @@ namespace KernelDiscipline.Runtime
                 Dependencies.Clear();
                 ValidatedChains.Clear();
                 ReportedSignatures.Clear();
+                AcquisitionCounters.ForEach(counts => Array.Clear(counts, 0, counts.Length));
+            }
+
+            foreach (var lockClass in LockClass.All)
+            {
+                lockClass.FirstAcquisition = null;
+                lockClass.Statistics = null;
             }
 
             heldLocks?.Clear();
@@ -182,7 +199,14 @@ namespace KernelDiscipline.Runtime
             var site = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
             if (ValidateChain(held, site))
             {
-                ValidatedChains.TryAdd(chain, true);
+                var keys = new int[held.Count + 1];
+                for (int i = 0; i < held.Count; i++)
+                {
+                    keys[i] = KeyOf(held[i].Site.Class, held[i].Site.Subclass);
+                }
+
+                keys[held.Count] = KeyOf(site.Class, site.Subclass);
+                ValidatedChains.TryAdd(chain, keys);
                 lastValidatedChain = chain;
                 lastEpoch = epoch;
             }
@@ -192,7 +216,41 @@ namespace KernelDiscipline.Runtime
         internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
         {
             // Held entries are the calling thread's by construction: the site's thread is filled in only in reports.
-            (heldLocks ??= new List<HeldLock>(8)).Add(new HeldLock(lockInstance, new LockSite(lockInstance.Class, subclass, file, line, 0), shared, trylock));
+            var lockClass = lockInstance.Class;
+            var site = new LockSite(lockClass, subclass, file, line, 0);
+            (heldLocks ??= new List<HeldLock>(8)).Add(new HeldLock(lockInstance, site, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0));
+            int key = KeyOf(lockClass, subclass);
+            var counts = acquisitions;
+            if (counts is null || key >= counts.Length)
+            {
+                counts = GrowCounters(key);
+            }
+
+            counts[key]++;
+            if (lockClass.FirstAcquisition is null)
+            {
+                Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site.OnThread(Environment.CurrentManagedThreadId)), null);
+            }
+        }
+
+        /// <summary>This thread's counters, grown to hold <paramref name="key"/> and registered for snapshots.</summary>
+        private static long[] GrowCounters(int key)
+        {
+            var old = acquisitions;
+            var grown = new long[Math.Max(64, (key + 1) * 2)];
+            lock (GraphGate)
+            {
+                if (old != null)
+                {
+                    Array.Copy(old, grown, old.Length);
+                    AcquisitionCounters.Remove(old);
+                }
+
+                AcquisitionCounters.Add(grown);
+            }
+
+            acquisitions = grown;
+            return grown;
         }
 
         /// <summary>Records a release; reports a release of a lock this thread does not hold.</summary>
@@ -205,6 +263,11 @@ namespace KernelDiscipline.Runtime
                 int top = held.Count - 1;
                 if (top >= 0 && ReferenceEquals(CollectionsMarshal.AsSpan(held)[top].Lock, lockInstance))
                 {
+                    if (statistics)
+                    {
+                        RecordHold(held[top]);
+                    }
+
                     held.RemoveAt(top);
                     return;
                 }
@@ -219,6 +282,11 @@ namespace KernelDiscipline.Runtime
             int index = FindHeld(held, lockInstance);
             if (index >= 0)
             {
+                if (statistics)
+                {
+                    RecordHold(held[index]);
+                }
+
                 held.RemoveAt(index);
                 return;
             }
@@ -430,8 +498,9 @@ namespace KernelDiscipline.Runtime
 
         internal readonly struct HeldLock
         {
-            public HeldLock(KernelLock lockInstance, LockSite site, bool shared, bool trylock)
+            public HeldLock(KernelLock lockInstance, LockSite site, bool shared, bool trylock, long acquiredAt)
             {
+                AcquiredAt = acquiredAt;
                 Lock = lockInstance;
                 Site = site;
                 Shared = shared;
@@ -439,6 +508,9 @@ namespace KernelDiscipline.Runtime
             }
 
             public KernelLock Lock { get; }
+
+            /// <summary>Stopwatch timestamp of the acquisition when statistics were on, else 0.</summary>
+            public long AcquiredAt { get; }
 
             public LockSite Site { get; }
 

@@ -49,9 +49,15 @@ namespace KernelDiscipline.Runtime
             lock (gate)
             {
                 RejectOwnWrite("down_read");
-                while (writerThread != 0 || writersWaiting > 0)
+                if (writerThread != 0 || writersWaiting > 0)
                 {
-                    Monitor.Wait(gate);
+                    long started = Lockdep.WaitStarts();
+                    while (writerThread != 0 || writersWaiting > 0)
+                    {
+                        Monitor.Wait(gate);
+                    }
+
+                    Lockdep.WaitEnded(Class, started);
                 }
 
                 readers++;
@@ -140,9 +146,15 @@ namespace KernelDiscipline.Runtime
                 writersWaiting++;
                 try
                 {
-                    while (writerThread != 0 || readers > 0)
+                    if (writerThread != 0 || readers > 0)
                     {
-                        Monitor.Wait(gate);
+                        long started = Lockdep.WaitStarts();
+                        while (writerThread != 0 || readers > 0)
+                        {
+                            Monitor.Wait(gate);
+                        }
+
+                        Lockdep.WaitEnded(Class, started);
                     }
                 }
                 finally

@@ -132,12 +132,18 @@ namespace KernelDiscipline.Runtime
             }
 
             int ticket = Interlocked.Increment(ref words.NextTicket) - 1;
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref words.NowServing) != ticket)
+            if (Volatile.Read(ref words.NowServing) != ticket)
             {
-                // A fair lock hands over in ticket order: with more threads than cores the next holder may be
-                // descheduled, so waiters yield their core to it, and never Sleep(1) (a millisecond per hand-off).
-                spinner.SpinOnce(sleep1Threshold: -1);
+                long started = Lockdep.WaitStarts(); // contended: lock_stat times the wait
+                var spinner = new SpinWait();
+                do
+                {
+                    // A fair lock hands over in ticket order: with more threads than cores the next holder may be
+                    // descheduled, so waiters yield their core to it, and never Sleep(1) (a millisecond per hand-off).
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                }
+                while (Volatile.Read(ref words.NowServing) != ticket);
+                Lockdep.WaitEnded(Class, started);
             }
 
             Volatile.Write(ref words.OwnerThread, me);

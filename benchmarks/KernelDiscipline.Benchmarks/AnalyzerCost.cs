@@ -54,6 +54,21 @@ internal sealed class AnalyzerCost
 
     public static SyntaxTree[] Parse(string source) => new[] { CSharpSyntaxTree.ParseText(source, ParseOptions) };
 
+    /// <summary>
+    /// The generated corpus must be correct kernel-style code: it compiles, and KD reports nothing on it (a finding
+    /// there would be a false alarm, or a generator bug that makes the figures measure the wrong thing).
+    /// </summary>
+    public static void CheckClean(SyntaxTree[] trees)
+    {
+        var compilation = CSharpCompilation.Create("Check", trees, References, Options);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        var findings = compilation.WithAnalyzers(Kd).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        if (errors.Length > 0 || findings.Length > 0)
+        {
+            throw new InvalidOperationException("The generated corpus is not clean:\n" + string.Join("\n", errors.Concat(findings).Take(10)));
+        }
+    }
+
     /// <summary>Compiler diagnostics only (binding and flow analysis: what a build does short of emitting).</summary>
     public Measurement CompileOnly(SyntaxTree[] trees) => Measure(trees, ImmutableArray<DiagnosticAnalyzer>.Empty);
 

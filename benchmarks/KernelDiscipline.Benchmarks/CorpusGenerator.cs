@@ -14,16 +14,30 @@ internal static class CorpusGenerator
     /// <summary><paramref name="methods"/> methods; a share <paramref name="density"/> of them call the annotated API.</summary>
     public static string Corpus(int methods, double density, int seed = 1)
     {
-        var random = new Random(seed);
         var text = new StringBuilder(Header).Append("public sealed class Corpus\n{\n");
         text.Append("    private int counter;\n    private static int Work(int x) => (x * 31) ^ (x >> 3);\n\n");
+        var picks = Picks(methods, density, seed);
         for (int i = 0; i < methods; i++)
         {
-            bool tracked = random.NextDouble() < density;
-            text.Append(tracked ? TrackedMethod(i, i % 7) : PlainMethod(i, i % 7));
+            text.Append(picks[i] ? TrackedMethod(i, i % TrackedShapes) : PlainMethod(i, i % 7));
         }
 
         return text.Append("}\n").ToString();
+    }
+
+    /// <summary>How many methods of <see cref="Corpus"/> with the same arguments call the annotated API.</summary>
+    public static int TrackedCount(int methods, double density, int seed = 1) => Array.FindAll(Picks(methods, density, seed), tracked => tracked).Length;
+
+    private static bool[] Picks(int methods, double density, int seed)
+    {
+        var random = new Random(seed);
+        var picks = new bool[methods];
+        for (int i = 0; i < methods; i++)
+        {
+            picks[i] = random.NextDouble() < density;
+        }
+
+        return picks;
     }
 
     /// <summary><paramref name="count"/> methods of about <paramref name="statements"/> statements: an acquire/check/release every eight.</summary>
@@ -119,6 +133,9 @@ internal static class CorpusGenerator
 
         text.Append("        pte.Unlock();\n        return acc;\n    }\n\n");
     }
+
+    /// <summary>The kinds of tracked method: map and lock shapes, then the error-path shapes of KD301–KD305.</summary>
+    public const int TrackedShapes = 9;
 
     private static string TrackedMethod(int i, int shape) => shape switch
     {
@@ -224,6 +241,57 @@ internal static class CorpusGenerator
                         case 7: return 7 * kind;
                         default: return 0;
                     }
+                }
+
+            """,
+        7 => $$"""
+                public int ShmemFill{{i}}(ShmemInode inode, long index, Pmd pmd, ulong addr)
+                {
+                    int ret = inode.AcctBlocks(1);
+                    if (ret < 0)
+                        return ret;
+                    var folio = Folio.Alloc();
+                    ret = inode.AddToPageCache(index, folio);
+                    if (ret < 0)
+                        goto out_release;
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        ret = -Errno.EAGAIN;
+                        goto out_delete;
+                    }
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    pte.Unlock();
+                    return 0;
+                out_delete:
+                    inode.DeleteFromPageCache(index, folio);
+                out_release:
+                    folio.Put();
+                    inode.UnacctBlocks(1);
+                    return ret;
+                }
+
+            """,
+        8 => $$"""
+                public int Snapshot{{i}}(Pmd pmd, ulong addr)
+                {
+                    var snapshot = pmd.GetLockless();
+                    if (snapshot.IsHuge)
+                        return -Errno.EEXIST;
+                    var pte = pmd.MapNoLock(addr, out var ptl);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    ptl!.Lock();
+                    if (!pmd.Same(snapshot))
+                    {
+                        ptl.Unlock();
+                        pte.Dispose();
+                        return -Errno.EAGAIN;
+                    }
+                    pte.Write(addr, null);
+                    ptl.Unlock();
+                    pte.Dispose();
+                    return 0;
                 }
 
             """,

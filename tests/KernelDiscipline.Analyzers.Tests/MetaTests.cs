@@ -13,6 +13,17 @@ namespace KernelDiscipline.Analyzers.Tests
     {
         private static readonly string Root = KernelDiscipline.Analyzers.Tests.Verifiers.Repository.Root;
 
+        [Theory]
+        [InlineData("README.md")]
+        [InlineData("docs/LOCKDEP.md")]
+        public void TheHierarchyDiagramIsTheDeclaredOne(string page)
+        {
+            // The diagram is drawn from the same attributes lockdep and the analyzers read: a page that shows an
+            // older order fails here.
+            var text = File.ReadAllText(Path.Combine(Root, page)).Replace("\r\n", "\n", StringComparison.Ordinal);
+            Assert.Contains("```mermaid\n" + KernelDiscipline.Runtime.LockGraph.DeclaredMermaid() + "```", text);
+        }
+
         public static TheoryData<string> RuleIds()
         {
             var data = new TheoryData<string>();
