@@ -179,9 +179,35 @@ namespace KernelDiscipline.Analyzers
                 return false;
             }
 
+            // Most bodies never mention it: scan the text first (no allocation), walk tokens only where it appears.
+            if (!TextContains(body.SyntaxTree.GetText(), body.Span, "Errno"))
+            {
+                return false;
+            }
+
             foreach (var token in body.DescendantTokens())
             {
                 if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "Errno")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool TextContains(Microsoft.CodeAnalysis.Text.SourceText text, Microsoft.CodeAnalysis.Text.TextSpan span, string word)
+        {
+            int last = System.Math.Min(span.End, text.Length) - word.Length;
+            for (int start = span.Start; start <= last; start++)
+            {
+                int i = 0;
+                while (i < word.Length && text[start + i] == word[i])
+                {
+                    i++;
+                }
+
+                if (i == word.Length)
                 {
                     return true;
                 }
