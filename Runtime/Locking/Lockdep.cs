@@ -27,35 +27,20 @@ namespace KernelDiscipline.Runtime
         /// <summary>Every thread's acquisition counts per class key: each thread counts in its own array, a snapshot sums them.</summary>
         private static readonly List<long[]> AcquisitionCounters = new List<long[]>();
 
-        [ThreadStatic]
-        private static long[]? acquisitions;
-
         private static volatile bool statistics;
         private static readonly Dictionary<int, List<Dependency>> Dependencies = new Dictionary<int, List<Dependency>>();
         private static readonly HashSet<string> ReportedSignatures = new HashSet<string>(StringComparer.Ordinal);
         private static volatile bool enabled = IsSetInEnvironment();
         private static Action<LockdepReport>? sink;
 
+        /// <summary>This thread's lockdep state: one thread-local lookup per lock operation.</summary>
         [ThreadStatic]
-        private static List<HeldLock>? heldLocks;
-
-        /// <summary>RCU read-side nesting of this thread (live lockless maps): atomic context, kept off the held stack.</summary>
-        [ThreadStatic]
-        private static int rcuDepth;
-
-        /// <summary>Where the outermost RCU read-side section of this thread began, for reports.</summary>
-        [ThreadStatic]
-        private static LockSite rcuSite;
-
-        /// <summary>The chain this thread validated last: a hot loop re-takes the same chain without a shared lookup.</summary>
-        [ThreadStatic]
-        private static ulong lastValidatedChain;
+        private static ThreadState? state;
 
         /// <summary>Bumped by <see cref="Reset"/>, so that no thread trusts a chain validated against a forgotten graph.</summary>
         private static volatile int epoch = 1;
 
-        [ThreadStatic]
-        private static int lastEpoch;
+        private static ThreadState Current => state ??= new ThreadState();
 
         /// <summary>True when validation is on.</summary>
         public static bool Enabled => enabled;
@@ -90,13 +75,14 @@ namespace KernelDiscipline.Runtime
                 lockClass.Statistics = null;
             }
 
-            heldLocks?.Clear();
-            rcuDepth = 0;
+            var current = Current;
+            current.Held.Clear();
+            current.RcuDepth = 0;
             epoch++;
         }
 
         /// <summary>How many locks the calling thread holds, as lockdep has seen them.</summary>
-        public static int HeldCount => heldLocks?.Count ?? 0;
+        public static int HeldCount => state?.Held.Count ?? 0;
 
         /// <summary>How many distinct lock chains have been validated (each is validated once).</summary>
         internal static int ValidatedChainCount => ValidatedChains.Count;
@@ -109,19 +95,21 @@ namespace KernelDiscipline.Runtime
         {
             get
             {
-                var held = heldLocks;
-                if (rcuDepth > 0)
-                {
-                    return true;
-                }
-
-                if (held is null)
+                var current = state;
+                if (current is null)
                 {
                     return false;
                 }
 
-                foreach (var entry in held)
+                if (current.RcuDepth > 0)
                 {
+                    return true;
+                }
+
+                var held = current.Held;
+                for (int i = 0; i < held.Count; i++)
+                {
+                    var entry = held[i];
                     if (entry.Lock.Class.Kind == LockKind.Spinning)
                     {
                         return true;
@@ -146,41 +134,45 @@ namespace KernelDiscipline.Runtime
         internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
             // The warm path: nothing held and not in an RCU section; then the chain this thread validated last.
-            var held = heldLocks;
-            if ((held is null || held.Count == 0) && rcuDepth == 0)
+            var current = state;
+            if (current is null || (current.Held.Count == 0 && current.RcuDepth == 0))
             {
                 return;
             }
 
-            BeforeAcquireSlow(held ??= heldLocks = new List<HeldLock>(8), lockInstance, subclass, file, line);
+            BeforeAcquireSlow(current, lockInstance, subclass, file, line);
         }
 
         /// <summary>Enters an RCU read-side section (a live lockless map).</summary>
         internal static void RcuEnter(string file, int line)
         {
-            if (rcuDepth++ == 0)
+            var current = Current;
+            if (current.RcuDepth++ == 0)
             {
-                rcuSite = new LockSite(LockClass.RcuRead, 0, file, line, 0);
+                current.RcuFile = file; // the site is built only for a report: looking the class up costs a dictionary probe
+                current.RcuLine = line;
             }
         }
 
         /// <summary>Leaves an RCU read-side section; leaving one never entered is an unbalanced unlock.</summary>
         internal static void RcuExit(string file, int line)
         {
-            if (rcuDepth > 0)
+            var current = Current;
+            if (current.RcuDepth > 0)
             {
-                rcuDepth--;
+                current.RcuDepth--;
                 return;
             }
 
-            var held = heldLocks ??= new List<HeldLock>();
+            var held = current.Held;
             var site = new LockSite(LockClass.RcuRead, 0, file, line, Environment.CurrentManagedThreadId);
             Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
         }
 
-        private static void BeforeAcquireSlow(List<HeldLock> held, KernelLock lockInstance, int subclass, string file, int line)
+        private static void BeforeAcquireSlow(ThreadState current, KernelLock lockInstance, int subclass, string file, int line)
         {
-            int same = FindHeld(held, lockInstance);
+            var held = current.Held;
+            int same = held.Count == 0 ? -1 : FindHeld(held, lockInstance);
             if (same >= 0)
             {
                 var again = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
@@ -188,11 +180,11 @@ namespace KernelDiscipline.Runtime
                 return;
             }
 
-            ulong chain = ChainHash(held, lockInstance.Class, subclass);
-            if ((chain == lastValidatedChain && lastEpoch == epoch) || ValidatedChains.ContainsKey(chain))
+            ulong chain = ChainHash(held, lockInstance.Class, subclass, current.RcuDepth);
+            if ((chain == current.LastValidatedChain && current.LastEpoch == epoch) || ValidatedChains.ContainsKey(chain))
             {
-                lastValidatedChain = chain;
-                lastEpoch = epoch;
+                current.LastValidatedChain = chain;
+                current.LastEpoch = epoch;
                 return;
             }
 
@@ -207,8 +199,8 @@ namespace KernelDiscipline.Runtime
 
                 keys[held.Count] = KeyOf(site.Class, site.Subclass);
                 ValidatedChains.TryAdd(chain, keys);
-                lastValidatedChain = chain;
-                lastEpoch = epoch;
+                current.LastValidatedChain = chain;
+                current.LastEpoch = epoch;
             }
         }
 
@@ -217,30 +209,31 @@ namespace KernelDiscipline.Runtime
         {
             // Held entries are the calling thread's by construction: the site's thread is filled in only in reports.
             var lockClass = lockInstance.Class;
-            var site = new LockSite(lockClass, subclass, file, line, 0);
-            (heldLocks ??= new List<HeldLock>(8)).Add(new HeldLock(lockInstance, site, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0));
+            var current = Current;
+            current.Held.Push(new HeldLock(lockInstance, subclass, file, line, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0));
             int key = KeyOf(lockClass, subclass);
-            var counts = acquisitions;
-            if (counts is null || key >= counts.Length)
+            var counts = current.Acquisitions;
+            if (key >= counts.Length)
             {
-                counts = GrowCounters(key);
+                counts = GrowCounters(current, key);
             }
 
             counts[key]++;
             if (lockClass.FirstAcquisition is null)
             {
-                Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site.OnThread(Environment.CurrentManagedThreadId)), null);
+                var site = new LockSite(lockClass, subclass, file, line, Environment.CurrentManagedThreadId);
+                Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site), null);
             }
         }
 
         /// <summary>This thread's counters, grown to hold <paramref name="key"/> and registered for snapshots.</summary>
-        private static long[] GrowCounters(int key)
+        private static long[] GrowCounters(ThreadState current, int key)
         {
-            var old = acquisitions;
+            var old = current.Acquisitions;
             var grown = new long[Math.Max(64, (key + 1) * 2)];
             lock (GraphGate)
             {
-                if (old != null)
+                if (old.Length > 0)
                 {
                     Array.Copy(old, grown, old.Length);
                     AcquisitionCounters.Remove(old);
@@ -249,7 +242,7 @@ namespace KernelDiscipline.Runtime
                 AcquisitionCounters.Add(grown);
             }
 
-            acquisitions = grown;
+            current.Acquisitions = grown;
             return grown;
         }
 
@@ -257,18 +250,19 @@ namespace KernelDiscipline.Runtime
         internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
         {
             // The warm path: releases are mostly LIFO, so the lock is on top of the stack.
-            var held = heldLocks;
-            if (held != null)
+            var current = state;
+            if (current != null)
             {
+                var held = current.Held;
                 int top = held.Count - 1;
-                if (top >= 0 && ReferenceEquals(CollectionsMarshal.AsSpan(held)[top].Lock, lockInstance))
+                if (top >= 0 && ReferenceEquals(held[top].Lock, lockInstance))
                 {
                     if (statistics)
                     {
                         RecordHold(held[top]);
                     }
 
-                    held.RemoveAt(top);
+                    held.Pop();
                     return;
                 }
             }
@@ -278,7 +272,7 @@ namespace KernelDiscipline.Runtime
 
         private static void ReleasedSlow(KernelLock lockInstance, string file, int line)
         {
-            var held = heldLocks ??= new List<HeldLock>();
+            var held = Current.Held;
             int index = FindHeld(held, lockInstance);
             if (index >= 0)
             {
@@ -295,7 +289,7 @@ namespace KernelDiscipline.Runtime
             Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
         }
 
-        private static bool ValidateChain(List<HeldLock> held, LockSite site)
+        private static bool ValidateChain(HeldStack held, LockSite site)
         {
             if (site.Class.Kind == LockKind.Sleeping)
             {
@@ -310,16 +304,17 @@ namespace KernelDiscipline.Runtime
                     }
                 }
 
-                if (rcuDepth > 0)
+                if (Current.RcuDepth > 0)
                 {
-                    Report(LockdepReportKind.SleepInAtomic, site, rcuSite, Array.Empty<LockSite>(), held);
+                    Report(LockdepReportKind.SleepInAtomic, site, Current.RcuSite, Array.Empty<LockSite>(), held);
                     return false;
                 }
             }
 
             int newKey = KeyOf(site.Class, site.Subclass);
-            foreach (var entry in held)
+            for (int i = 0; i < held.Count; i++)
             {
+                var entry = held[i];
                 if (entry.Lock.IsRecursive)
                 {
                     continue;
@@ -419,7 +414,7 @@ namespace KernelDiscipline.Runtime
             return null;
         }
 
-        private static void Report(LockdepReportKind kind, LockSite site, LockSite? heldSite, IReadOnlyList<LockSite> chain, List<HeldLock> held)
+        private static void Report(LockdepReportKind kind, LockSite site, LockSite? heldSite, IReadOnlyList<LockSite> chain, HeldStack held)
         {
             string signature = $"{kind}:{site.Name}:{heldSite?.Name}:{site.File}:{site.Line}";
             lock (GraphGate)
@@ -439,8 +434,9 @@ namespace KernelDiscipline.Runtime
             }
 
             heldSite = heldSite?.OnThread(site.Thread);
-            var context = new LockdepText.Context(thread.ManagedThreadId, thread.Name, stack, rcuDepth > 0 ? rcuSite : null, rcuDepth);
-            var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held, context))
+            var current = Current;
+            var context = new LockdepText.Context(thread.ManagedThreadId, thread.Name, stack, current.RcuDepth > 0 ? current.RcuSite : null, current.RcuDepth);
+            var report = new LockdepReport(kind, site, heldSite, chain, LockdepText.Format(kind, site, heldSite, chain, held.ToList(), context))
             {
                 ThreadId = context.ThreadId,
                 ThreadName = context.ThreadName,
@@ -457,11 +453,11 @@ namespace KernelDiscipline.Runtime
 
         private static int FindHeld(KernelLock lockInstance)
         {
-            var held = heldLocks;
+            var held = state?.Held;
             return held is null ? -1 : FindHeld(held, lockInstance);
         }
 
-        private static int FindHeld(List<HeldLock> held, KernelLock lockInstance)
+        private static int FindHeld(HeldStack held, KernelLock lockInstance)
         {
             for (int i = held.Count - 1; i >= 0; i--)
             {
@@ -476,19 +472,13 @@ namespace KernelDiscipline.Runtime
 
         private static int KeyOf(LockClass lockClass, int subclass) => (lockClass.Id * MaxSubclasses) + subclass;
 
-        private static ulong ChainHash(List<HeldLock> held, LockClass next, int subclass)
-        {
-            // FNV-1a over the class keys: a chain is the sequence of classes, not instances (as in lockdep).
-            ulong hash = 14695981039346656037UL;
-            for (int i = 0; i < held.Count; i++)
-            {
-                var site = held[i].Site;
-                hash = (hash ^ (ulong)KeyOf(site.Class, site.Subclass)) * 1099511628211UL;
-            }
-
-            // Whether an RCU section is open changes what is valid (sleeping is not): it is part of the chain.
-            return ((hash ^ (ulong)KeyOf(next, subclass)) * 1099511628211UL) ^ (rcuDepth > 0 ? 0x9E3779B97F4A7C15UL : 0UL);
-        }
+        /// <summary>
+        /// FNV-1a over the class keys of the held stack and the new lock: a chain is the sequence of classes, not
+        /// instances (as in lockdep). The stack keeps the hash of its prefix, so this is one step whatever the depth.
+        /// Whether an RCU section is open changes what is valid (sleeping is not): it is part of the chain.
+        /// </summary>
+        private static ulong ChainHash(HeldStack held, LockClass next, int subclass, int rcuDepth) =>
+            HeldStack.Mix(held.Hash, KeyOf(next, subclass)) ^ (rcuDepth > 0 ? 0x9E3779B97F4A7C15UL : 0UL);
 
         private static bool IsSetInEnvironment()
         {
@@ -496,27 +486,150 @@ namespace KernelDiscipline.Runtime
             return value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
         }
 
-        internal readonly struct HeldLock
+        /// <summary>One thread's lockdep state.</summary>
+        private sealed class ThreadState
         {
-            public HeldLock(KernelLock lockInstance, LockSite site, bool shared, bool trylock, long acquiredAt)
+            /// <summary>The locks held, outermost first.</summary>
+            public readonly HeldStack Held = new HeldStack();
+
+            /// <summary>RCU read-side nesting (live lockless maps): atomic context, kept off the held stack.</summary>
+            public int RcuDepth;
+
+            /// <summary>Where the outermost RCU read-side section began, for reports.</summary>
+            public string RcuFile = string.Empty;
+
+            public int RcuLine;
+
+            public LockSite RcuSite => new LockSite(LockClass.RcuRead, 0, RcuFile, RcuLine, 0);
+
+            /// <summary>The chain this thread validated last: a hot loop re-takes the same chain without a shared lookup.</summary>
+            public ulong LastValidatedChain;
+
+            public int LastEpoch;
+
+            /// <summary>Acquisitions per class key, registered for snapshots once it has grown past empty.</summary>
+            public long[] Acquisitions = Array.Empty<long>();
+        }
+
+        /// <summary>
+        /// One held lock, kept small (the lock, where it was taken, and flags): every acquisition writes one and every
+        /// release clears one, so the site is rebuilt only when a report or a validation needs it.
+        /// </summary>
+        /// <summary>
+        /// The held locks of one thread, outermost first: a plain array and a count. A release only lowers the count:
+        /// clearing the slot would cost every release write barriers for the references it holds, and the stale
+        /// entries (a few per thread at most) are overwritten by the next acquisitions.
+        /// </summary>
+        internal sealed class HeldStack
+        {
+            private const ulong Basis = 14695981039346656037UL;
+
+            private HeldLock[] items = new HeldLock[8];
+
+            /// <summary>hashes[i]: the chain hash of the first i entries, valid for i up to <see cref="hashed"/>.</summary>
+            private ulong[] hashes = new ulong[9] { Basis, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+            /// <summary>How far <see cref="hashes"/> is valid: extended on demand, so a push or a pop costs nothing for it.</summary>
+            private int hashed;
+
+            public int Count { get; private set; }
+
+            /// <summary>The chain hash of the whole stack.</summary>
+            public ulong Hash
             {
-                AcquiredAt = acquiredAt;
-                Lock = lockInstance;
-                Site = site;
-                Shared = shared;
-                Trylock = trylock;
+                get
+                {
+                    for (; hashed < Count; hashed++)
+                    {
+                        hashes[hashed + 1] = Mix(hashes[hashed], KeyOf(items[hashed].Lock.Class, items[hashed].Subclass));
+                    }
+
+                    return hashes[Count];
+                }
             }
 
+            public static ulong Mix(ulong hash, int key) => (hash ^ (ulong)key) * 1099511628211UL;
+
+            public HeldLock this[int index] => items[index];
+
+            public HeldLock Top => items[Count - 1];
+
+            public void Push(in HeldLock entry)
+            {
+                if (Count == items.Length)
+                {
+                    Array.Resize(ref items, items.Length * 2);
+                    Array.Resize(ref hashes, items.Length + 1);
+                }
+
+                items[Count++] = entry;
+            }
+
+            public void Pop()
+            {
+                Count--;
+                hashed = Math.Min(hashed, Count);
+            }
+
+            public void RemoveAt(int index)
+            {
+                Array.Copy(items, index + 1, items, index, Count - index - 1);
+                Count--;
+                hashed = Math.Min(hashed, index);
+            }
+
+            public void Clear()
+            {
+                Array.Clear(items, 0, items.Length);
+                Count = 0;
+                hashed = 0;
+            }
+
+            public List<HeldLock> ToList()
+            {
+                var list = new List<HeldLock>(Count);
+                for (int i = 0; i < Count; i++)
+                {
+                    list.Add(items[i]);
+                }
+
+                return list;
+            }
+        }
+
+        internal readonly struct HeldLock
+        {
+            private readonly int subclassAndFlags;
+
+            public HeldLock(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
+            {
+                Lock = lockInstance;
+                File = file;
+                Line = line;
+                subclassAndFlags = subclass | (shared ? SharedFlag : 0) | (trylock ? TrylockFlag : 0);
+                AcquiredAt = acquiredAt;
+            }
+
+            private const int SharedFlag = 1 << 16;
+
+            private const int TrylockFlag = 1 << 17;
+
             public KernelLock Lock { get; }
+
+            public string File { get; }
+
+            public int Line { get; }
 
             /// <summary>Stopwatch timestamp of the acquisition when statistics were on, else 0.</summary>
             public long AcquiredAt { get; }
 
-            public LockSite Site { get; }
+            public int Subclass => subclassAndFlags & 0xFFFF;
 
-            public bool Shared { get; }
+            public LockSite Site => new LockSite(Lock.Class, Subclass, File, Line, 0);
 
-            public bool Trylock { get; }
+            public bool Shared => (subclassAndFlags & SharedFlag) != 0;
+
+            public bool Trylock => (subclassAndFlags & TrylockFlag) != 0;
         }
 
         private readonly struct Dependency

@@ -14,7 +14,8 @@ using KernelDiscipline.Analyzers.Engine;
 using KernelDiscipline.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|all] [--quick] [--methods N] [--out BENCHMARKS.md]
-// Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size).
+// Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size),
+// probe-lockdep (lockdep's price per lock pair, quickly; the figures of record are BenchmarkDotNet's).
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string part = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -31,6 +32,13 @@ report.Line($"- mode: {(quick ? "quick (smoke run: small corpus, few iterations;
 if (part == "probe-driver")
 {
     DriverProbe.Run(new AnalyzerCost(2, 5), methods);
+    return 0;
+}
+
+if (part == "probe-lockdep")
+{
+    // probe-lockdep: a quick look (Stopwatch, no BenchmarkDotNet) at lockdep's price per pair, on and off.
+    RuntimeProbe.Run();
     return 0;
 }
 

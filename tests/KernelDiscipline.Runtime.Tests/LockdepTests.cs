@@ -234,5 +234,38 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         private static int Line([System.Runtime.CompilerServices.CallerLineNumber] int line = 0) => line;
-    }
+            [Fact]
+        public void DeepStacksAndOutOfOrderReleasesKeepTheChainsRight()
+        {
+            // Twelve classes in order: past the held stack's first capacity, released out of order, taken again.
+            using var lockdep = new LockdepScope();
+            var locks = new TicketLock[12];
+            for (int i = 0; i < locks.Length; i++)
+            {
+                locks[i] = new TicketLock(LockClass.Declare($"deep_{i:D2}", LockKind.Spinning, 0));
+            }
+
+            for (int round = 0; round < 2; round++)
+            {
+                foreach (var each in locks)
+                {
+                    each.Lock();
+                }
+
+                Assert.Equal(12, Lockdep.HeldCount);
+                locks[3].Unlock(); // out of order: the middle of the stack
+                locks[3].Lock();   // deep_03 after deep_11: a new chain, and a new edge deep_11 → deep_03 … a cycle
+                for (int i = locks.Length - 1; i >= 0; i--)
+                {
+                    locks[i].Unlock();
+                }
+            }
+
+            Assert.Equal(0, Lockdep.HeldCount);
+            var report = Assert.Single(lockdep.Reports); // said once, though the second round repeats it
+            Assert.Equal(LockdepReportKind.CircularDependency, report.Kind);
+            Assert.Equal("deep_03", report.Acquiring.Class.Name);
+            Assert.Contains(Lockdep.Snapshot().Chains, chain => chain.Count == 12 && chain[0] == "deep_00" && chain[11] == "deep_11");
+        }
+}
 }
