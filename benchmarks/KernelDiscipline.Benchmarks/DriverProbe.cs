@@ -45,6 +45,15 @@ internal static class DriverProbe
         {
             Console.WriteLine($"{name}: {cost.Measure(trees, ImmutableArray.Create(analyzer)).MedianMs:F0} ms");
         }
+
+        // KD's two ways of finding the bodies with tracked calls, side by side, interleaved, on 0 % and 30 % density.
+        foreach (var (label, corpus) in new[] { ("0%", trees), ("30%", tracked) })
+        {
+            var side = cost.Compare(corpus,
+                ImmutableArray.Create<DiagnosticAnalyzer>(new KernelDiscipline.Analyzers.KernelDisciplineAnalyzer(KernelDiscipline.Analyzers.KernelDisciplineAnalyzer.Registration.CodeBlocks)),
+                ImmutableArray.Create<DiagnosticAnalyzer>(new KernelDiscipline.Analyzers.KernelDisciplineAnalyzer(KernelDiscipline.Analyzers.KernelDisciplineAnalyzer.Registration.TreeScan)));
+            Console.WriteLine($"{label}: KD code blocks {side[0].MedianMs:F0} ±{side[0].SpreadMs:F0} ms (analyzer {side[0].AnalyzerMs:F0} ms); KD tree scan {side[1].MedianMs:F0} ±{side[1].SpreadMs:F0} ms (analyzer {side[1].AnalyzerMs:F0} ms)");
+        }
     }
 
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
