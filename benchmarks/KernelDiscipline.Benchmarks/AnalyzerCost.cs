@@ -21,7 +21,7 @@ internal sealed record Measurement(double MedianMs, double SpreadMs, double Anal
 /// </summary>
 internal sealed class AnalyzerCost
 {
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    internal static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
     private static readonly CSharpCompilationOptions Options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
             nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false)

@@ -12,9 +12,9 @@ internal static class CorpusGenerator
     private const string Header = "using System;\nusing KernelDiscipline.Runtime;\n\n";
 
     /// <summary><paramref name="methods"/> methods; a share <paramref name="density"/> of them call the annotated API.</summary>
-    public static string Corpus(int methods, double density, int seed = 1)
+    public static string Corpus(int methods, double density, int seed = 1, string className = "Corpus")
     {
-        var text = new StringBuilder(Header).Append("public sealed class Corpus\n{\n");
+        var text = new StringBuilder(Header).Append($"public sealed class {className}\n{{\n");
         text.Append("    private int counter;\n    private static int Work(int x) => (x * 31) ^ (x >> 3);\n\n");
         var picks = Picks(methods, density, seed);
         for (int i = 0; i < methods; i++)

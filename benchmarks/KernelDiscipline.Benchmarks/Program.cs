@@ -13,7 +13,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KernelDiscipline.Analyzers.Engine;
 using KernelDiscipline.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|all] [--quick] [--methods N] [--out BENCHMARKS.md]
+// dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|build|all] [--quick] [--methods N] [--out BENCHMARKS.md]
 // Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size),
 // probe-lockdep (lockdep's price per lock pair, quickly; the figures of record are BenchmarkDotNet's).
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
@@ -63,6 +63,11 @@ if (part is "analyzers" or "all")
 if (part is "runtime" or "all")
 {
     RuntimeSection(report, quick);
+}
+
+if (part is "build" or "all")
+{
+    BuildCost.Run(report, quick);
 }
 
 report.Line("\n## Targets\n");
