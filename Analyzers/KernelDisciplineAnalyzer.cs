@@ -12,7 +12,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace KernelDiscipline.Analyzers
 {
     /// <summary>
-    /// Hosts the map rules (KD101–KD103) and the lock rules (KD201–KD204). It resolves the Runtime's annotations once per compilation (and registers
+    /// Hosts the map rules (KD101–KD103), the lock rules (KD201–KD204) and the error-path rules (KD301–KD305). It
+    /// resolves the Runtime's annotations once per compilation (and registers
     /// nothing when they are absent), builds a control flow graph only for bodies that call an annotated API, runs the
     /// dataflow engine once per such body, and lets each rule report from the engine's findings.
     /// </summary>
