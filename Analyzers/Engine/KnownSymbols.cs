@@ -586,7 +586,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     result ??= new MethodAnnotation();
                     result.Other = true;
-                    result.ChargesReceiver = ReadCharge(attribute);
+                    result.ChargesReceiver = ReadCharge(attribute, method.ContainingType);
                 }
                 else if (Uncharges != null && SymbolEqualityComparer.Default.Equals(type, Uncharges))
                 {
@@ -606,7 +606,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (Charges != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Charges) && !method.ReturnsVoid)
                 {
-                    (result ??= new MethodAnnotation()).ChargesReturn = ReadCharge(attribute);
+                    (result ??= new MethodAnnotation()).ChargesReturn = ReadCharge(attribute, method.ReturnType);
                 }
             }
 
@@ -619,7 +619,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         result ??= new MethodAnnotation();
                         result.Other = true;
-                        result.ChargesArgument = ReadCharge(attribute);
+                        result.ChargesArgument = ReadCharge(attribute, parameter.Type);
                         result.ChargedOrdinal = parameter.Ordinal;
                     }
                     else if (Uncharges != null && SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Uncharges))
@@ -706,7 +706,8 @@ namespace KernelDiscipline.Analyzers.Engine
             return releasesAll;
         }
 
-        private static ChargeSpec? ReadCharge(AttributeData attribute)
+        /// <summary>A [Charges]; its Undo is kept only if <paramref name="charged"/> has an instance method of that name (the fix calls it).</summary>
+        private static ChargeSpec? ReadCharge(AttributeData attribute, ITypeSymbol? charged)
         {
             if (ClassOf(attribute) is not string resource)
             {
@@ -727,7 +728,25 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
+            if (undo != null && !HasInstanceMethod(charged, undo))
+            {
+                undo = null; // a fix calling it would not compile: report without one
+            }
+
             return new ChargeSpec(resource, when, undo);
+        }
+
+        private static bool HasInstanceMethod(ITypeSymbol? type, string name)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (current.GetMembers(name).Any(member => member is IMethodSymbol { IsStatic: false }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool NamedBool(AttributeData attribute, string name)

@@ -412,5 +412,76 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+        [Fact]
+        public Task AConsumersOwnChargesTakePartAndAnUndoThatDoesNotExistGetsNoFix() => VerifyFix.VerifyCodeFixAsync("""
+            class Quota
+            {
+                [Charges("quota", When = ChargeSuccess.ZeroResult, Undo = nameof(Release))]
+                public int Reserve(int n) => 0;
+
+                [Uncharges("quota")]
+                public void Release(int n) { }
+
+                [Charges("tokens", Undo = "NoSuchMethod")]
+                public void Take() { }
+            }
+
+            class C
+            {
+                int Use(Quota quota, bool bad)
+                {
+                    if (quota.Reserve(2) != 0)
+                        return -Errno.ENOSPC;
+                    if (bad)
+                        {|KD302:return -Errno.EIO;|}
+                    quota.Release(2);
+                    return 0;
+                }
+
+                int Tokens(Quota quota, bool bad)
+                {
+                    quota.Take();
+                    if (bad)
+                        {|KD302:return -Errno.EIO;|}
+                    return 0;
+                }
+            }
+            """, """
+            class Quota
+            {
+                [Charges("quota", When = ChargeSuccess.ZeroResult, Undo = nameof(Release))]
+                public int Reserve(int n) => 0;
+
+                [Uncharges("quota")]
+                public void Release(int n) { }
+
+                [Charges("tokens", Undo = "NoSuchMethod")]
+                public void Take() { }
+            }
+
+            class C
+            {
+                int Use(Quota quota, bool bad)
+                {
+                    if (quota.Reserve(2) != 0)
+                        return -Errno.ENOSPC;
+                    if (bad)
+                    {
+                        quota.Release(2);
+                        return -Errno.EIO;
+                    }
+                    quota.Release(2);
+                    return 0;
+                }
+
+                int Tokens(Quota quota, bool bad)
+                {
+                    quota.Take();
+                    if (bad)
+                        {|KD302:return -Errno.EIO;|}
+                    return 0;
+                }
+            }
+            """);
 }
 }
