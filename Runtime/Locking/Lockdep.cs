@@ -131,16 +131,18 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
+        internal static ThreadState? BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
             // The warm path: nothing held and not in an RCU section; then the chain this thread validated last.
+            // Returns the thread's state so that Acquired need not look it up again.
             var current = state;
             if (current is null || (current.Held.Count == 0 && current.RcuDepth == 0))
             {
-                return;
+                return current;
             }
 
             BeforeAcquireSlow(current, lockInstance, subclass, file, line);
+            return current;
         }
 
         /// <summary>Enters an RCU read-side section (a live lockless map).</summary>
@@ -149,7 +151,13 @@ namespace KernelDiscipline.Runtime
             var current = Current;
             if (current.RcuDepth++ == 0)
             {
-                current.RcuFile = file; // the site is built only for a report: looking the class up costs a dictionary probe
+                // The site is built only for a report (looking the class up costs a dictionary probe); the same file
+                // again is not written again (a reference store pays a write barrier).
+                if (!ReferenceEquals(current.RcuFile, file))
+                {
+                    current.RcuFile = file;
+                }
+
                 current.RcuLine = line;
             }
         }
@@ -205,12 +213,16 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Records an acquisition that succeeded (blocking or trylock).</summary>
-        internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
+        internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line) =>
+            Acquired(null, lockInstance, subclass, shared, trylock, file, line);
+
+        /// <summary>Records an acquisition with the state <see cref="BeforeAcquire"/> returned (null: look it up).</summary>
+        internal static void Acquired(ThreadState? current, KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
         {
             // Held entries are the calling thread's by construction: the site's thread is filled in only in reports.
             var lockClass = lockInstance.Class;
-            var current = Current;
-            current.Held.Push(new HeldLock(lockInstance, subclass, file, line, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0));
+            current ??= Current;
+            current.Held.Push(lockInstance, subclass, file, line, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0);
             int key = KeyOf(lockClass, subclass);
             var counts = current.Acquisitions;
             if (key >= counts.Length)
@@ -255,7 +267,7 @@ namespace KernelDiscipline.Runtime
             {
                 var held = current.Held;
                 int top = held.Count - 1;
-                if (top >= 0 && ReferenceEquals(held[top].Lock, lockInstance))
+                if (top >= 0 && ReferenceEquals(held.LockAt(top), lockInstance))
                 {
                     if (statistics)
                     {
@@ -487,7 +499,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>One thread's lockdep state.</summary>
-        private sealed class ThreadState
+        internal sealed class ThreadState
         {
             /// <summary>The locks held, outermost first.</summary>
             public readonly HeldStack Held = new HeldStack();
@@ -516,15 +528,19 @@ namespace KernelDiscipline.Runtime
         /// release clears one, so the site is rebuilt only when a report or a validation needs it.
         /// </summary>
         /// <summary>
-        /// The held locks of one thread, outermost first: a plain array and a count. A release only lowers the count:
-        /// clearing the slot would cost every release write barriers for the references it holds, and the stale
-        /// entries (a few per thread at most) are overwritten by the next acquisitions.
+        /// The held locks of one thread, outermost first, in parallel arrays. A release only lowers the count, and a
+        /// push writes a reference only where it differs from what the slot already holds: a hot loop that takes the
+        /// same lock from the same line at the same depth then pays no write barrier at all.
         /// </summary>
         internal sealed class HeldStack
         {
             private const ulong Basis = 14695981039346656037UL;
 
-            private HeldLock[] items = new HeldLock[8];
+            private KernelLock[] locks = new KernelLock[8];
+            private string[] files = new string[8];
+            private int[] lines = new int[8];
+            private int[] flags = new int[8];
+            private long[] times = new long[8];
 
             /// <summary>hashes[i]: the chain hash of the first i entries, valid for i up to <see cref="hashed"/>.</summary>
             private ulong[] hashes = new ulong[9] { Basis, 0, 0, 0, 0, 0, 0, 0, 0 };
@@ -541,7 +557,7 @@ namespace KernelDiscipline.Runtime
                 {
                     for (; hashed < Count; hashed++)
                     {
-                        hashes[hashed + 1] = Mix(hashes[hashed], KeyOf(items[hashed].Lock.Class, items[hashed].Subclass));
+                        hashes[hashed + 1] = Mix(hashes[hashed], KeyOf(locks[hashed].Class, flags[hashed] & HeldLock.SubclassMask));
                     }
 
                     return hashes[Count];
@@ -550,19 +566,33 @@ namespace KernelDiscipline.Runtime
 
             public static ulong Mix(ulong hash, int key) => (hash ^ (ulong)key) * 1099511628211UL;
 
-            public HeldLock this[int index] => items[index];
+            public HeldLock this[int index] => new HeldLock(locks[index], files[index], lines[index], flags[index], times[index]);
 
-            public HeldLock Top => items[Count - 1];
+            /// <summary>The lock at <paramref name="index"/>, without building the entry.</summary>
+            public KernelLock LockAt(int index) => locks[index];
 
-            public void Push(in HeldLock entry)
+            public void Push(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
             {
-                if (Count == items.Length)
+                int at = Count;
+                if (at == locks.Length)
                 {
-                    Array.Resize(ref items, items.Length * 2);
-                    Array.Resize(ref hashes, items.Length + 1);
+                    Grow();
                 }
 
-                items[Count++] = entry;
+                if (!ReferenceEquals(locks[at], lockInstance))
+                {
+                    locks[at] = lockInstance;
+                }
+
+                if (!ReferenceEquals(files[at], file))
+                {
+                    files[at] = file;
+                }
+
+                lines[at] = line;
+                flags[at] = HeldLock.Pack(subclass, shared, trylock);
+                times[at] = acquiredAt;
+                Count = at + 1;
             }
 
             public void Pop()
@@ -573,14 +603,20 @@ namespace KernelDiscipline.Runtime
 
             public void RemoveAt(int index)
             {
-                Array.Copy(items, index + 1, items, index, Count - index - 1);
+                int after = Count - index - 1;
+                Array.Copy(locks, index + 1, locks, index, after);
+                Array.Copy(files, index + 1, files, index, after);
+                Array.Copy(lines, index + 1, lines, index, after);
+                Array.Copy(flags, index + 1, flags, index, after);
+                Array.Copy(times, index + 1, times, index, after);
                 Count--;
                 hashed = Math.Min(hashed, index);
             }
 
             public void Clear()
             {
-                Array.Clear(items, 0, items.Length);
+                Array.Clear(locks, 0, locks.Length);
+                Array.Clear(files, 0, files.Length);
                 Count = 0;
                 hashed = 0;
             }
@@ -590,29 +626,44 @@ namespace KernelDiscipline.Runtime
                 var list = new List<HeldLock>(Count);
                 for (int i = 0; i < Count; i++)
                 {
-                    list.Add(items[i]);
+                    list.Add(this[i]);
                 }
 
                 return list;
+            }
+
+            private void Grow()
+            {
+                int size = locks.Length * 2;
+                Array.Resize(ref locks, size);
+                Array.Resize(ref files, size);
+                Array.Resize(ref lines, size);
+                Array.Resize(ref flags, size);
+                Array.Resize(ref times, size);
+                Array.Resize(ref hashes, size + 1);
             }
         }
 
         internal readonly struct HeldLock
         {
-            private readonly int subclassAndFlags;
-
-            public HeldLock(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
-            {
-                Lock = lockInstance;
-                File = file;
-                Line = line;
-                subclassAndFlags = subclass | (shared ? SharedFlag : 0) | (trylock ? TrylockFlag : 0);
-                AcquiredAt = acquiredAt;
-            }
+            public const int SubclassMask = 0xFFFF;
 
             private const int SharedFlag = 1 << 16;
 
             private const int TrylockFlag = 1 << 17;
+
+            private readonly int subclassAndFlags;
+
+            public HeldLock(KernelLock lockInstance, string file, int line, int packedFlags, long acquiredAt)
+            {
+                Lock = lockInstance;
+                File = file;
+                Line = line;
+                subclassAndFlags = packedFlags;
+                AcquiredAt = acquiredAt;
+            }
+
+            public static int Pack(int subclass, bool shared, bool trylock) => subclass | (shared ? SharedFlag : 0) | (trylock ? TrylockFlag : 0);
 
             public KernelLock Lock { get; }
 
@@ -623,7 +674,7 @@ namespace KernelDiscipline.Runtime
             /// <summary>Stopwatch timestamp of the acquisition when statistics were on, else 0.</summary>
             public long AcquiredAt { get; }
 
-            public int Subclass => subclassAndFlags & 0xFFFF;
+            public int Subclass => subclassAndFlags & SubclassMask;
 
             public LockSite Site => new LockSite(Lock.Class, Subclass, File, Line, 0);
 

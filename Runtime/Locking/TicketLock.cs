@@ -120,9 +120,10 @@ namespace KernelDiscipline.Runtime
         private void LockCore(int subclass, string file, int line)
         {
             int me = Environment.CurrentManagedThreadId;
+            Lockdep.ThreadState? lockdep = null; // looked up once for both lockdep calls
             if (Lockdep.Enabled)
             {
-                Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
+                lockdep = Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
             }
 
             if (Volatile.Read(ref words.OwnerThread) == me)
@@ -149,7 +150,7 @@ namespace KernelDiscipline.Runtime
             Volatile.Write(ref words.OwnerThread, me);
             if (Lockdep.Enabled)
             {
-                Lockdep.Acquired(this, subclass, shared: false, trylock: false, file, line);
+                Lockdep.Acquired(lockdep, this, subclass, shared: false, trylock: false, file, line);
             }
         }
     }
