@@ -112,4 +112,44 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The statement that undoes it, as C# (<c>inode.UnacctBlocks(1)</c>), when one is known.</summary>
         public string? Undo { get; }
     }
+
+    /// <summary>The charge half of the facts' join.</summary>
+    internal sealed partial class FlowFacts
+    {
+        /// <summary>Charges join as must/may like locks; an error is known only where both sides know it.</summary>
+        private bool JoinCharges(FlowFacts other)
+        {
+            bool changed = false;
+            foreach (var key in Charges.KeyList())
+            {
+                Charges.TryGetValue(key, out var mine);
+                var joined = other.Charges.TryGetValue(key, out var theirs) ? mine.Join(theirs) : mine.With(may: true, mine.Depth, mine.Result);
+                if (!joined.Equals(mine))
+                {
+                    Charges[key] = joined;
+                    changed = true;
+                }
+            }
+
+            foreach (var pair in other.Charges.Pairs)
+            {
+                if (!Charges.ContainsKey(pair.Key))
+                {
+                    Charges[pair.Key] = pair.Value.With(may: true, pair.Value.Depth, pair.Value.Result);
+                    changed = true;
+                }
+            }
+
+            foreach (var symbol in Errors.KeyList())
+            {
+                if (!other.Errors.ContainsKey(symbol))
+                {
+                    Errors.Remove(symbol);
+                    changed = true;
+                }
+            }
+
+            return changed;
+        }
+    }
 }

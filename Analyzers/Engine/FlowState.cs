@@ -197,7 +197,7 @@ namespace KernelDiscipline.Analyzers.Engine
     }
 
     /// <summary>The facts on one partition of the paths reaching a point.</summary>
-    internal sealed class FlowFacts
+    internal sealed partial class FlowFacts
     {
         /// <summary>Per acquisition site: what its latest resource may be.</summary>
         public readonly Fact[] Facts;
@@ -373,42 +373,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (!joined.Resources.Equals(mine.Resources) || !joined.Constant.Equals(mine.Constant))
                 {
                     Captures[pair.Key] = joined;
-                    changed = true;
-                }
-            }
-
-            return changed;
-        }
-
-        /// <summary>Charges join as must/may like locks; an error is known only where both sides know it.</summary>
-        private bool JoinCharges(FlowFacts other)
-        {
-            bool changed = false;
-            foreach (var key in Charges.KeyList())
-            {
-                Charges.TryGetValue(key, out var mine);
-                var joined = other.Charges.TryGetValue(key, out var theirs) ? mine.Join(theirs) : mine.With(may: true, mine.Depth, mine.Result);
-                if (!joined.Equals(mine))
-                {
-                    Charges[key] = joined;
-                    changed = true;
-                }
-            }
-
-            foreach (var pair in other.Charges.Pairs)
-            {
-                if (!Charges.ContainsKey(pair.Key))
-                {
-                    Charges[pair.Key] = pair.Value.With(may: true, pair.Value.Depth, pair.Value.Result);
-                    changed = true;
-                }
-            }
-
-            foreach (var symbol in Errors.KeyList())
-            {
-                if (!other.Errors.ContainsKey(symbol))
-                {
-                    Errors.Remove(symbol);
                     changed = true;
                 }
             }

@@ -1,0 +1,223 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>What a branch condition tells on each of its edges: null tests of followed values, try-locks, taken flags, charge results.</summary>
+    internal sealed partial class DataflowEngine
+    {
+        private sealed partial class Transfer
+        {
+            /// <summary>Narrows <paramref name="facts"/> for the edge where <paramref name="condition"/> is <paramref name="truth"/>; false when that edge is impossible.</summary>
+            public bool Refine(IOperation condition, bool truth, FlowFacts facts, ref int key)
+            {
+                var unwrapped = Unwrap(condition);
+                if (!truth && unwrapped is IIsPatternOperation { Pattern: IDeclarationPatternOperation { MatchesNull: true } or IDiscardPatternOperation })
+                {
+                    return false; // `case var x` / `_` always match: the graph's edge past them is never taken
+                }
+
+                if (unwrapped is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation && Value(negation.Operand).TryLock != null)
+                {
+                    return Refine(negation.Operand, !truth, facts, ref key);
+                }
+
+                if (unwrapped is ILocalReferenceOperation flag && facts.TakenFlags.TryGetValue(flag.Local, out var takenKey))
+                {
+                    if (!truth)
+                    {
+                        facts.Locks.Remove(takenKey); // the lock statement's finally: not taken, nothing to release
+                    }
+
+                    return true;
+                }
+
+                if (Value(unwrapped).TryLock is { } tryLock)
+                {
+                    if (truth == tryLock.Success)
+                    {
+                        facts.Locks[tryLock.Key] = new HeldLock(tryLock.Key, tryLock.Class, nested: false, may: false, tryLock.Site);
+                        facts.Released.Remove(tryLock.Key);
+                    }
+
+                    return true;
+                }
+
+                RefineResult(condition, truth, facts);
+                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
+                {
+                    return true;
+                }
+
+                var implied = truth ? whenTrue : whenFalse;
+                if (implied == Implies.Nothing)
+                {
+                    return true;
+                }
+
+                if (implied == Implies.Null && lockKey != null)
+                {
+                    ForgetLocksOf(facts, lockKey); // a null reference holds no lock
+                }
+
+                if (resources.IsEmpty)
+                {
+                    return true;
+                }
+
+                bool feasible = false;
+                int failedSite = -1;
+                foreach (int site in Bits(resources))
+                {
+                    var fact = facts.Facts[site];
+                    if (implied == Implies.Null)
+                    {
+                        if ((fact & Fact.Null) == 0)
+                        {
+                            continue;
+                        }
+
+                        if ((fact & (Fact.Held | Fact.Live)) != 0 && engine.siteList[site].Annotation.Fallible)
+                        {
+                            failedSite = site;
+                        }
+
+                        facts.Facts[site] = Fact.Null;
+                        feasible = true;
+                    }
+                    else if ((fact & ~Fact.Null) != 0 || fact == Fact.None)
+                    {
+                        facts.Facts[site] = fact & ~Fact.Null;
+                        feasible = true;
+                    }
+                }
+
+                // A variable that holds the result on some paths only (null on others) tells nothing about a failure.
+                if (failedSite >= 0 && !(PathOf(Unwrap(NullTested(condition))) is { } tested && facts.Partial.ContainsKey(tested)))
+                {
+                    key = failedSite;
+                }
+
+                // `x is {} m` binds m when true; `x is not {} m` binds it when false: wherever non-null is implied.
+                if (feasible && implied == Implies.NonNull && declared != null)
+                {
+                    facts.Vars[new PathKey(declared, null)] = resources;
+                }
+
+                return feasible;
+            }
+
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
+                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && !resources.IsEmpty;
+
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out string? lockKey)
+            {
+                resources = SiteSet.Empty;
+                whenTrue = whenFalse = Implies.Nothing;
+                declared = null;
+                lockKey = null;
+                IOperation? operand = null;
+                switch (Unwrap(condition))
+                {
+                    case IIsNullOperation isNull:
+                        operand = isNull.Operand;
+                        resources = Value(isNull.Operand).Resources;
+                        whenTrue = Implies.Null;
+                        whenFalse = Implies.NonNull;
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                        operand = IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : IsNullLiteral(binary.LeftOperand) ? binary.RightOperand : null;
+                        if (operand is null)
+                        {
+                            return false;
+                        }
+
+                        resources = Value(operand).Resources;
+                        bool equals = binary.OperatorKind == BinaryOperatorKind.Equals;
+                        whenTrue = equals ? Implies.Null : Implies.NonNull;
+                        whenFalse = equals ? Implies.NonNull : Implies.Null;
+                        break;
+                    case IIsPatternOperation pattern:
+                        operand = pattern.Value;
+                        resources = Value(pattern.Value).Resources;
+                        (whenTrue, whenFalse) = Classify(pattern.Pattern, pattern.Value.Type);
+                        declared = DeclaredSymbol(pattern.Pattern);
+                        break;
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockKey);
+                    default:
+                        return false;
+                }
+
+                lockKey = operand is null ? lockKey : Value(operand).LockKey;
+                return !resources.IsEmpty || lockKey != null;
+            }
+
+            /// <summary>The operand a null test tests.</summary>
+            private static IOperation NullTested(IOperation condition) => Unwrap(condition) switch
+            {
+                IIsNullOperation isNull => isNull.Operand,
+                IBinaryOperation binary => IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : binary.RightOperand,
+                IIsPatternOperation pattern => pattern.Value,
+                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => NullTested(not.Operand),
+                var other => other,
+            };
+
+            private static bool IsNullLiteral(IOperation operation)
+            {
+                var unwrapped = Unwrap(operation);
+                return unwrapped.ConstantValue.HasValue && unwrapped.ConstantValue.Value is null;
+            }
+
+            /// <summary>What a pattern's match and non-match say about null.</summary>
+            private static (Implies Match, Implies NonMatch) Classify(IPatternOperation pattern, ITypeSymbol? input)
+            {
+                switch (pattern)
+                {
+                    case IConstantPatternOperation constant when IsNullLiteral(constant.Value):
+                        return (Implies.Null, Implies.NonNull);
+                    case INegatedPatternOperation negated:
+                        var (match, nonMatch) = Classify(negated.Pattern, input);
+                        return (nonMatch, match);
+                    case IDeclarationPatternOperation declaration:
+                        return declaration.MatchesNull ? (Implies.Nothing, Implies.Nothing) : (Implies.NonNull, Covers(declaration.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    case ITypePatternOperation type:
+                        return (Implies.NonNull, Covers(type.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    case IRecursivePatternOperation recursive:
+                        bool plain = recursive.DeconstructionSubpatterns.Length == 0 && recursive.PropertySubpatterns.Length == 0;
+                        return (Implies.NonNull, plain && Covers(recursive.MatchedType, input) ? Implies.Null : Implies.Nothing);
+                    default:
+                        return (Implies.Nothing, Implies.Nothing);
+                }
+            }
+
+            /// <summary>Whether every non-null value of <paramref name="input"/> is a <paramref name="matched"/>.</summary>
+            private static bool Covers(ITypeSymbol? matched, ITypeSymbol? input)
+            {
+                if (matched is null || input is null)
+                {
+                    return true;
+                }
+
+                for (var type = input; type != null; type = type.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, matched.OriginalDefinition))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            private static ISymbol? DeclaredSymbol(IPatternOperation pattern) => pattern switch
+            {
+                IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+                IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+                INegatedPatternOperation negated => DeclaredSymbol(negated.Pattern),
+                _ => null,
+            };
+        }
+    }
+}
