@@ -48,10 +48,10 @@ namespace KernelDiscipline.Analyzers
 
         public static readonly DiagnosticDescriptor KD304PositiveErrno = Create(
             "KD304",
-            "Return errnos negated",
-            "'{0}' returns a positive errno where this method returns negative ones ({1}); return -{2}",
+            "Negate errnos",
+            "'{0}' {1}; write -{2}",
             ErrorCategory,
-            "Errno constants are positive and returned negated (return -Errno.EAGAIN;): callers test ret < 0 and compare with -Errno.X. A positive errno reads as success, or as a count of bytes done.");
+            "Errno constants are positive and returned negated (return -Errno.EAGAIN;): callers test ret < 0 and compare with -Errno.X. A positive errno returned reads as success, or as a count of bytes done; compared with a negative errno result, it never matches and the error path it guards never runs.");
 
         public static readonly DiagnosticDescriptor KD301RecoverableBugOn = Create(
             "KD301",

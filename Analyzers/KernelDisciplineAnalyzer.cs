@@ -94,9 +94,9 @@ namespace KernelDiscipline.Analyzers
                     }
 
                     var tracked = new HashSet<SyntaxNode>();
-                    if (ReturnsErrnoNamedInBody(block.OwningSymbol, block.CodeBlock, known))
+                    if (NamesErrno(block.OwningSymbol, block.CodeBlock, known))
                     {
-                        tracked.Add(block.CodeBlock); // KD304 reads the constants it returns
+                        tracked.Add(block.CodeBlock); // KD304 reads the errnos it returns and compares
                     }
 
                     block.RegisterSyntaxNodeAction(node =>
@@ -163,7 +163,7 @@ namespace KernelDiscipline.Analyzers
             foreach (var (owner, block) in CodeBlocks(model.SyntaxTree.GetRoot(cancellation), model, cancellation))
             {
                 var tracked = new HashSet<SyntaxNode>();
-                if (ReturnsErrnoNamedInBody(owner, block, known))
+                if (NamesErrno(owner, block, known))
                 {
                     tracked.Add(block);
                 }
@@ -263,7 +263,7 @@ namespace KernelDiscipline.Analyzers
                 LockBalanceRule.Report(findings, report);
                 RecoverableBugOnRule.Report(findings, known, report);
                 UndoOnErrorRule.Report(findings, report);
-                PositiveErrnoRule.Report(findings, known, report);
+                PositiveErrnoRule.Report(findings, known, report, cancellation);
                 GupFlagsRule.Report(findings, known, report);
                 SnapshotRevalidationRule.Report(findings, report);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
@@ -287,11 +287,10 @@ namespace KernelDiscipline.Analyzers
             _ => null,
         };
 
-        /// <summary>An int/long method whose body names Errno: its returns are an errno convention KD304 checks.</summary>
-        private static bool ReturnsErrnoNamedInBody(ISymbol owner, SyntaxNode body, KnownSymbols known)
+        /// <summary>A method whose body names Errno: KD304 checks its returns (an int/long errno convention) and its errno comparisons.</summary>
+        private static bool NamesErrno(ISymbol owner, SyntaxNode body, KnownSymbols known)
         {
-            if (known.Errno is null || owner is not IMethodSymbol { IsAsync: false } method ||
-                method.ReturnType.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+            if (known.Errno is null || owner is not IMethodSymbol)
             {
                 return false;
             }

@@ -19,14 +19,26 @@ namespace KernelDiscipline.CodeFixes
         /// <inheritdoc />
         protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
         {
-            if (diagnostic.AdditionalLocations.Count == 0 ||
-                root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true) is not MemberAccessExpressionSyntax errno)
+            if (diagnostic.AdditionalLocations.Count == 0)
             {
                 return null;
             }
 
-            var negated = SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, errno.WithoutTrivia()).WithTriviaFrom(errno);
-            return root.ReplaceNode(errno, negated);
+            switch (root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true))
+            {
+                case MemberAccessExpressionSyntax errno:
+                    return root.ReplaceNode(errno, Negated(errno).WithTriviaFrom(errno));
+                case QualifiedNameSyntax { Parent: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression } test } errno when test.Right == errno:
+                    // `err is Errno.ENOMEM` parses as a type test; negated it is a constant pattern.
+                    var constant = SyntaxFactory.ParseExpression(errno.WithoutTrivia().ToString());
+                    var pattern = SyntaxFactory.IsPatternExpression(test.Left, test.OperatorToken, SyntaxFactory.ConstantPattern(Negated(constant)));
+                    return root.ReplaceNode(test, pattern.WithTriviaFrom(test));
+                default:
+                    return null;
+            }
         }
+
+        private static ExpressionSyntax Negated(ExpressionSyntax errno) =>
+            SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, errno.WithoutTrivia());
     }
 }

@@ -212,9 +212,19 @@ namespace KernelDiscipline.Analyzers.Engine
                         }
 
                         return AbstractValue.Empty;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when engine.Reporting:
+                        VisitChildren(comparison);
+                        NoteErrnoComparison(comparison, comparison.RightOperand, comparison.LeftOperand);
+                        NoteErrnoComparison(comparison, comparison.LeftOperand, comparison.RightOperand);
+                        return AbstractValue.Empty;
                     case IIsPatternOperation pattern:
                         var tested = Visit(pattern.Value);
                         VisitChildren(pattern.Pattern);
+                        if (pattern.Pattern is IConstantPatternOperation constantPattern && engine.Reporting)
+                        {
+                            NoteErrnoComparison(pattern, constantPattern.Value, pattern.Value);
+                        }
+
                         // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
                         var declared = DeclaredSymbol(pattern.Pattern);
                         if (declared != null && tested.Resources.IsEmpty is false)
@@ -268,6 +278,16 @@ namespace KernelDiscipline.Analyzers.Engine
                     default:
                         VisitChildren(operation);
                         return AbstractValue.Empty;
+                }
+            }
+
+            /// <summary>KD304: <paramref name="constant"/> is a positive Errno constant as written (<c>Errno.EAGAIN</c>, not negated).</summary>
+            private void NoteErrnoComparison(IOperation comparison, IOperation constant, IOperation compared)
+            {
+                if (Unwrap(constant) is IFieldReferenceOperation { Field: { HasConstantValue: true, ConstantValue: int errno } field } && errno > 0 &&
+                    SymbolEqualityComparer.Default.Equals(field.ContainingType, engine.known.Errno))
+                {
+                    engine.findings!.ErrnoComparisons.Add((comparison, Unwrap(constant), engine.CapturedValue(Unwrap(compared))));
                 }
             }
 

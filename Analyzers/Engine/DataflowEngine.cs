@@ -61,7 +61,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public Findings Run()
         {
             CollectNested();
-            var result = new Findings { Function = function };
+            var result = new Findings { Function = function, Model = cfg.OriginalOperation.SemanticModel };
             var first = cfg.Blocks[0].FallThroughSuccessor?.Destination;
             if (first is null || first.Kind != BasicBlockKind.Block)
             {
@@ -130,6 +130,43 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         private bool Reporting => findings != null;
+
+        /// <summary>The value a flow capture holds (a switch's governing expression, an operand of ?:), for the rare rule that asks.</summary>
+        private IOperation CapturedValue(IOperation operation)
+        {
+            while (operation is IFlowCaptureReferenceOperation reference)
+            {
+                IOperation? source = null;
+                foreach (var block in cfg.Blocks)
+                {
+                    foreach (var candidate in block.Operations)
+                    {
+                        if (candidate is IFlowCaptureOperation capture && capture.Id.Equals(reference.Id))
+                        {
+                            if (source != null)
+                            {
+                                return operation; // captured on several paths (a ?: result): no one value
+                            }
+
+                            source = capture.Value;
+                        }
+                    }
+                }
+
+                if (source is null)
+                {
+                    return operation;
+                }
+
+                operation = source;
+                while (operation is IConversionOperation conversion)
+                {
+                    operation = conversion.Operand;
+                }
+            }
+
+            return operation;
+        }
 
         private void CollectSites()
         {

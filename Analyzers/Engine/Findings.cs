@@ -178,6 +178,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>KD303: calls of a get_user_pages-style API, with the flags the engine knows for them (null: unknown).</summary>
         public List<(IInvocationOperation Call, long? Flags)> GupCalls { get; } = new List<(IInvocationOperation, long?)>();
 
+        /// <summary>KD304: comparisons with a positive Errno constant, with the value compared (flow captures resolved).</summary>
+        public List<(IOperation Comparison, IOperation Errno, IOperation Compared)> ErrnoComparisons { get; } = new List<(IOperation, IOperation, IOperation)>();
+
         /// <summary>KD304: every return with a value, with the constant the engine knows for it.</summary>
         public List<(IOperation Value, ConstValue Constant)> Returns { get; } = new List<(IOperation, ConstValue)>();
 
@@ -203,6 +206,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>Locks it releases without having taken them: its caller's.</summary>
         public List<string> UnownedReleases { get; } = new List<string>();
+
+        /// <summary>The semantic model of the body (the graph's operations carry none).</summary>
+        public SemanticModel? Model { get; set; }
 
         /// <summary>The function whose body was analysed (method, local function or lambda).</summary>
         public IMethodSymbol? Function { get; set; }

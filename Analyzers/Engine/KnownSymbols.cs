@@ -145,6 +145,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Uncharges = compilation.GetTypeByMetadataName(RuntimeNamespace + ".UnchargesAttribute");
             VmFault = compilation.GetTypeByMetadataName(RuntimeNamespace + ".VmFault");
             Errno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Errno");
+            ReturnsErrno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ReturnsErrnoAttribute");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             DoesNotReturn = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute");
             DoesNotReturnIf = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnIfAttribute");

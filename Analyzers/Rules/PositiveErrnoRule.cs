@@ -1,17 +1,28 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using KernelDiscipline.Analyzers.Engine;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelDiscipline.Analyzers.Rules
 {
     /// <summary>
     /// KD304: a method that returns negative errnos (some return is a known -Errno.X) also returns a positive Errno
-    /// constant — directly (<c>return Errno.EAGAIN;</c>) or through a local (<c>ret = Errno.EFAULT; … return ret;</c>).
+    /// constant — directly (<c>return Errno.EAGAIN;</c>) or through a local (<c>ret = Errno.EFAULT; … return ret;</c>);
+    /// and a result that is a negative errno by contract compared with a positive one (<c>if (err == Errno.EAGAIN)</c>).
     /// </summary>
     internal static class PositiveErrnoRule
     {
-        public static void Report(Findings findings, KnownSymbols known, Action<Diagnostic> report)
+        public static void Report(Findings findings, KnownSymbols known, Action<Diagnostic> report, CancellationToken cancellation)
+        {
+            ReportComparisons(findings, known, report, cancellation);
+            ReportReturns(findings, known, report);
+        }
+
+        private static void ReportReturns(Findings findings, KnownSymbols known, Action<Diagnostic> report)
         {
             if (known.Errno is null || findings.Function is not { IsAsync: false } function ||
                 function.ReturnType.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
@@ -48,10 +59,112 @@ namespace KernelDiscipline.Analyzers.Rules
                     value.Syntax.GetLocation(),
                     new[] { origin.GetLocation() },
                     RuleText.Shorten(value.Syntax),
-                    negative,
+                    $"returns a positive errno where this method's errors are negative ({negative})",
                     "Errno." + name));
             }
         }
+
+        private static void ReportComparisons(Findings findings, KnownSymbols known, Action<Diagnostic> report, CancellationToken cancellation)
+        {
+            var seen = new HashSet<SyntaxNode>();
+            foreach (var (comparison, errno, compared) in findings.ErrnoComparisons)
+            {
+                if (errno is IFieldReferenceOperation { Field: var field } && seen.Add(errno.Syntax) &&
+                    NegativeErrnoResult(compared, findings.Model, known, cancellation) is string source)
+                {
+                    report(Diagnostic.Create(
+                        Descriptors.KD304PositiveErrno,
+                        errno.Syntax.GetLocation(),
+                        new[] { errno.Syntax.GetLocation() },
+                        errno.Syntax.Parent is CaseSwitchLabelSyntax label ? "case " + RuleText.Shorten(label.Value) : RuleText.Shorten(comparison.Syntax),
+                        $"compares a positive errno with {source}, a negative errno on failure: never equal",
+                        "Errno." + field.Name));
+                }
+            }
+        }
+
+        /// <summary>How the compared value is a negative errno by contract (for the message), or null when it is not known to be.</summary>
+        private static string? NegativeErrnoResult(IOperation compared, SemanticModel? model, KnownSymbols known, CancellationToken cancellation)
+        {
+            switch (compared)
+            {
+                case IInvocationOperation call when known.ReturnsNegativeErrno(call.TargetMethod, cancellation):
+                    return $"the result of {call.TargetMethod.Name}()";
+                case ILocalReferenceOperation { Local: var local } when model != null:
+                    return ErrnoResultHeldBy(local, model, known, cancellation) is string callee ? $"'{local.Name}' (from {callee}())" : null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// Flow-insensitively: the callee when every write of <paramref name="local"/> is the result of a negative-errno method
+        /// or a constant ≤ 0 (and one is such a result); null when any write is something else or is not understood.
+        /// </summary>
+        private static string? ErrnoResultHeldBy(ILocalSymbol local, SemanticModel model, KnownSymbols known, CancellationToken cancellation)
+        {
+            if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 ||
+                local.DeclaringSyntaxReferences[0].GetSyntax(cancellation) is not VariableDeclaratorSyntax declarator ||
+                declarator.FirstAncestorOrSelf<SyntaxNode>(IsFunction) is not { } scope)
+            {
+                return null;
+            }
+
+            string? callee = null;
+            if (declarator.Initializer is { } initializer && !Written(initializer.Value))
+            {
+                return null;
+            }
+
+            foreach (var node in scope.DescendantNodes())
+            {
+                if (node is not IdentifierNameSyntax name || name.Identifier.ValueText != local.Name)
+                {
+                    continue;
+                }
+
+                var written = name.Parent switch
+                {
+                    AssignmentExpressionSyntax assignment when assignment.Left == name =>
+                        assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) ? assignment.Right : null,
+                    PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or RefExpressionSyntax => null,
+                    ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.Parent is TupleExpressionSyntax => null,
+                    _ => (ExpressionSyntax)name, // a read
+                };
+
+                if (written == name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellation).Symbol, local))
+                {
+                    continue;
+                }
+
+                if (written is null || !Written(written))
+                {
+                    return null;
+                }
+            }
+
+            return callee;
+
+            bool Written(ExpressionSyntax value)
+            {
+                var operation = model.GetOperation(value, cancellation);
+                while (operation is IConversionOperation conversion)
+                {
+                    operation = conversion.Operand;
+                }
+
+                if (operation is IInvocationOperation call && known.ReturnsNegativeErrno(call.TargetMethod, cancellation))
+                {
+                    callee ??= call.TargetMethod.Name;
+                    return true;
+                }
+
+                return operation?.ConstantValue is { HasValue: true, Value: int constant } && constant <= 0;
+            }
+        }
+
+        private static bool IsFunction(SyntaxNode node) =>
+            node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax;
 
         private static string? ErrnoName(long value, KnownSymbols known)
         {

@@ -198,6 +198,15 @@ namespace KernelDiscipline.Runtime
     {
     }
 
+    /// <summary>
+    /// The result is a negative errno on failure (0 or a count on success): callers compare it with <c>-Errno.X</c>,
+    /// and KD304 reports a comparison with a positive <see cref="Errno"/> constant.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+    public sealed class ReturnsErrnoAttribute : Attribute
+    {
+    }
+
     /// <summary>Writes the page table the receiver maps (a PTE store; KD305).</summary>
     [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
     public sealed class WritesPageTableAttribute : Attribute

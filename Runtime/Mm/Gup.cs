@@ -48,6 +48,7 @@ namespace KernelDiscipline.Runtime
         /// -EFAULT when the first page cannot be had.
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public static long GetUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags] GupFlags flags, [FollPages] Folio?[]? pages)
         {
             if (mm is null)
@@ -109,6 +110,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary><c>pin_user_pages</c>: <see cref="GetUserPages"/> with FOLL_PIN; FOLL_GET with it is -EINVAL.</summary>
         [MightSleep]
+        [ReturnsErrno]
         public static long PinUserPages(MmStruct mm, ulong start, int nrPages, [FollFlags(Implied = GupFlags.Pin)] GupFlags flags,
             [FollPages, Charges(ChargedResource.GupPins, When = ChargeSuccess.PositiveResult)] Folio?[]? pages) =>
             GetUserPages(mm, start, nrPages, flags | GupFlags.Pin, pages);

@@ -78,6 +78,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Copies <paramref name="destination"/>.Length bytes from <paramref name="address"/>, faulting pages in; 0 or -EFAULT.</summary>
         [MightSleep]
+        [ReturnsErrno]
         public int Read(ulong address, Span<byte> destination)
         {
             var buffer = new Access(destination, default, write: false);
@@ -86,6 +87,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Copies <paramref name="source"/> to <paramref name="address"/>, faulting pages in; 0 or -EFAULT.</summary>
         [MightSleep]
+        [ReturnsErrno]
         public int Write(ulong address, ReadOnlySpan<byte> source)
         {
             var buffer = new Access(default, source, write: true);

@@ -72,6 +72,7 @@ namespace KernelDiscipline.Runtime
         /// -EINVAL for a VMA that is not PFN-mapped or a range outside it, -EAGAIN when a table changed (retry).
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public int RemapPfnRange(ulong address, int count, int firstPfn)
         {
             MmapLock.DownRead();

@@ -15,6 +15,7 @@ namespace KernelDiscipline.Runtime
         /// -EINVAL when the address is unaligned or the 2 MiB range is not inside one VMA.
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public int CollapseHugePage(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
@@ -82,6 +83,7 @@ namespace KernelDiscipline.Runtime
         /// Frees the PTE table at the PMD-aligned <paramref name="address"/> if it maps nothing (empty-table reclaim):
         /// 0, -EBUSY when an entry is present, -EAGAIN when no table is there, -EINVAL as for <see cref="CollapseHugePage"/>.
         /// </summary>
+        [ReturnsErrno]
         public int RetractPageTable(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
@@ -116,6 +118,7 @@ namespace KernelDiscipline.Runtime
         /// Splits the huge PMD at <paramref name="address"/> into a PTE table that maps the same folio page by page
         /// (<c>__split_huge_pmd</c>): 0, -EAGAIN when the PMD is not huge, -EINVAL as for <see cref="CollapseHugePage"/>.
         /// </summary>
+        [ReturnsErrno]
         public int SplitHugePmd(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
@@ -153,6 +156,7 @@ namespace KernelDiscipline.Runtime
         /// Replaces the huge PMD at <paramref name="address"/> with a migration entry (<c>set_pmd_migration_entry</c>):
         /// faults and maps at that PMD fail or wait until <see cref="RemoveMigrationEntry"/>. 0 or -EAGAIN when not huge.
         /// </summary>
+        [ReturnsErrno]
         public int InstallMigrationEntry(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
@@ -183,6 +187,7 @@ namespace KernelDiscipline.Runtime
         /// 0, or -EAGAIN when the PMD is not a migration entry.
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public int RemoveMigrationEntry(ulong address)
         {
             var pmd = MutatorPmd(address, out int error);
@@ -223,6 +228,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Migrates the huge folio at <paramref name="address"/>: install, copy, remove. 0 or -EAGAIN.</summary>
         [MightSleep]
+        [ReturnsErrno]
         public int MigrateHugePage(ulong address)
         {
             int installed = InstallMigrationEntry(address);
@@ -233,6 +239,7 @@ namespace KernelDiscipline.Runtime
         /// Unmaps [<paramref name="start"/>, <paramref name="end"/>) (<c>zap_page_range</c>): drops PTEs and huge PMDs
         /// and their folio references. Page tables stay. 0, or -EINVAL for unaligned or reversed bounds.
         /// </summary>
+        [ReturnsErrno]
         public int ZapRange(ulong start, ulong end)
         {
             if (!PageGeometry.IsAligned(start, PageGeometry.PageSize) || !PageGeometry.IsAligned(end, PageGeometry.PageSize) || end < start || end > PageGeometry.TaskSize)

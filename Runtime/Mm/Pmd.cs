@@ -155,6 +155,7 @@ namespace KernelDiscipline.Runtime
         /// Makes sure a PTE table is there to map (<c>pte_alloc</c>): installs an empty one when the PMD is none.
         /// Returns 0 also when the PMD is huge or migrating; the map that follows then fails and the caller retries.
         /// </summary>
+        [ReturnsErrno]
         public int PteAlloc()
         {
             if (GetLockless().IsNone)

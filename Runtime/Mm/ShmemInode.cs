@@ -71,6 +71,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Accounts <paramref name="count"/> blocks: 0, or -ENOMEM when the limit would be passed (<c>shmem_inode_acct_block</c>).</summary>
         [Charges(ChargedResource.ShmemBlocks, When = ChargeSuccess.ZeroResult, Undo = nameof(UnacctBlocks))]
+        [ReturnsErrno]
         public int AcctBlocks(long count)
         {
             IPages.Lock();
@@ -105,6 +106,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Inserts a folio (<c>shmem_add_to_page_cache</c>): the cache takes a reference. 0, or -EEXIST.</summary>
         [Charges(ChargedResource.PageCache, When = ChargeSuccess.ZeroResult, Undo = nameof(DeleteFromPageCache))]
+        [ReturnsErrno]
         public int AddToPageCache(long index, Folio folio)
         {
             IPages.Lock();

@@ -11,6 +11,7 @@ namespace KernelDiscipline.Runtime
         /// page is already there, or its PMD is huge), -EFAULT (the source cannot be read), -ENOMEM, -EAGAIN.
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public long Copy(ulong dst, ulong src, ulong length)
         {
             if (!ValidRange(dst, length) || !ValidRange(src, length) || (src < dst + length && dst < src + length))
@@ -23,6 +24,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary><c>UFFDIO_ZEROPAGE</c>: fills the missing pages of the range with zeroed pages; errors as <see cref="Copy"/>.</summary>
         [MightSleep]
+        [ReturnsErrno]
         public long ZeroPage(ulong dst, ulong length) =>
             ValidRange(dst, length) ? MfillAtomic(dst, 0, length, zero: true) : -Errno.EINVAL;
 

@@ -10,6 +10,7 @@ namespace KernelDiscipline.Runtime
         /// destination page or huge PMD is there), -EBUSY (a source page is shared), -EAGAIN.
         /// </summary>
         [MightSleep]
+        [ReturnsErrno]
         public long Move(ulong dst, ulong src, ulong length, UffdMoveMode mode = UffdMoveMode.None)
         {
             if (!ValidRange(dst, length) || !ValidRange(src, length) || (src < dst + length && dst < src + length))

@@ -102,6 +102,7 @@ namespace KernelDiscipline.Runtime
         /// Registers [<paramref name="start"/>, +<paramref name="length"/>) (<c>UFFDIO_REGISTER</c>): 0, -EINVAL for an
         /// unaligned or empty range, -ENOMEM when no VMA covers all of it, -EBUSY when it overlaps a registered range.
         /// </summary>
+        [ReturnsErrno]
         public int Register(ulong start, ulong length, UffdRegisterMode mode = UffdRegisterMode.Missing)
         {
             if (!ValidRange(start, length) || mode != UffdRegisterMode.Missing)
@@ -134,6 +135,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Unregisters exactly a registered range: 0, or -EINVAL when it is not one.</summary>
+        [ReturnsErrno]
         public int Unregister(ulong start, ulong length)
         {
             lock (registrations)
