@@ -62,6 +62,9 @@ namespace KernelDiscipline.Runtime
     {
         private readonly Pte?[] entries = new Pte?[PageGeometry.PtrsPerTable];
         private volatile bool freed;
+        private PteMap? firstLockedMap;
+        private PteMap? secondLockedMap;
+        private bool armFirst;
 
         public PteTable(ulong baseAddress)
         {
@@ -90,6 +93,32 @@ namespace KernelDiscipline.Runtime
         }
 
         public void MarkFreed() => freed = true;
+
+        /// <summary>
+        /// The caller's locked map of this table, without allocating: one of two objects kept here, the one not armed
+        /// last (see <see cref="PteMap"/>'s remarks). The caller holds <see cref="Ptl"/>, so no one else is arming.
+        /// </summary>
+        public PteMap ArmLockedMap(Pmd pmd, PmdValue snapshot, ulong address, int index, string file, int line)
+        {
+            armFirst = !armFirst;
+            var map = armFirst ? firstLockedMap : secondLockedMap;
+            if (map is null || !map.CanRearm(pmd))
+            {
+                // First use, or the last map of this slot was never released (its lock dropped by hand): a new one.
+                map = new PteMap(pmd, this, PteMap.MapKind.Locked);
+                if (armFirst)
+                {
+                    firstLockedMap = map;
+                }
+                else
+                {
+                    secondLockedMap = map;
+                }
+            }
+
+            map.Arm(snapshot, address, index, file, line);
+            return map;
+        }
 
         public int PresentCount()
         {

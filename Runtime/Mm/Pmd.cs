@@ -72,7 +72,7 @@ namespace KernelDiscipline.Runtime
                 table.Ptl.Lock(file, line);
                 if (Same(snapshot))
                 {
-                    return new PteMap(this, table, snapshot, address, index, PteMap.MapKind.Locked, file, line);
+                    return table.ArmLockedMap(this, snapshot, address, index, file, line);
                 }
 
                 // Collapsed, retracted or replaced between the lockless read and the lock: look again.

@@ -8,25 +8,38 @@ namespace KernelDiscipline.Runtime
     /// the table's lock and is released by <see cref="Unlock"/>; every map is released by <see cref="Dispose"/>, so
     /// <c>using</c> works for all kinds. Using a released map throws.
     /// </summary>
+    /// <remarks>
+    /// <see cref="Pmd.MapLock"/> allocates nothing in steady state: each table keeps two locked map objects and arms
+    /// them in turn under its lock (only the lock holder can hold a locked map of the table). The map released last is
+    /// never the one armed next, so using a map after mapping the table again still throws; one used from a thread
+    /// that did not map it throws too. What is not caught is a map used after two more maps of its table on the
+    /// thread that made it: it has been armed again by then.
+    /// </remarks>
     public sealed class PteMap : IDisposable
     {
         private readonly Pmd pmd;
         private readonly PteTable table;
         private readonly MapKind kind;
-        private readonly string file;
-        private readonly int line;
+        private string file = string.Empty;
+        private int line;
+        private int ownerThread;
         private bool released;
 
+        /// <summary>A map armed at once (the lockless kinds: a new object per map).</summary>
         internal PteMap(Pmd pmd, PteTable table, PmdValue snapshot, ulong address, int index, MapKind kind, string file, int line)
+            : this(pmd, table, kind)
+        {
+            Arm(snapshot, address, index, file, line);
+        }
+
+        /// <summary>A map object a table keeps for its locked maps, armed by <see cref="Arm"/> under the table's lock.</summary>
+        internal PteMap(Pmd pmd, PteTable table, MapKind kind)
         {
             this.pmd = pmd;
             this.table = table;
-            PmdValue = snapshot;
-            Address = address;
-            Index = index;
             this.kind = kind;
-            this.file = file;
-            this.line = line;
+            PmdValue = pmd.GetLockless(); // until armed
+            released = true;
         }
 
         internal enum MapKind
@@ -37,13 +50,13 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>The address the map was made for.</summary>
-        public ulong Address { get; }
+        public ulong Address { get; private set; }
 
         /// <summary>The PTE index of <see cref="Address"/>.</summary>
-        public int Index { get; }
+        public int Index { get; private set; }
 
         /// <summary>The PMD value the map was made from (<c>pmdval</c>).</summary>
-        public PmdValue PmdValue { get; }
+        public PmdValue PmdValue { get; private set; }
 
         /// <summary>The PMD slot.</summary>
         public Pmd Pmd => pmd;
@@ -52,11 +65,11 @@ namespace KernelDiscipline.Runtime
         [LockClass(LockClass.PtlName)]
         public TicketLock Ptl => table.Ptl;
 
-        /// <summary>True until released.</summary>
-        public bool IsLive => !released;
+        /// <summary>True until released (for a locked map: on the thread that made it).</summary>
+        public bool IsLive => !released && (kind != MapKind.Locked || ownerThread == Environment.CurrentManagedThreadId);
 
         /// <summary>True when the calling thread holds this table's lock.</summary>
-        public bool IsLocked => !released && table.Ptl.IsHeldByCurrentThread;
+        public bool IsLocked => IsLive && table.Ptl.IsHeldByCurrentThread;
 
         /// <summary>True while the table is still the one the PMD points at (it was not freed or replaced).</summary>
         public bool TableIsLive => !table.Freed && pmd.Same(PmdValue);
@@ -111,7 +124,8 @@ namespace KernelDiscipline.Runtime
         [Releases]
         public void Dispose()
         {
-            if (released)
+            // A locked map armed again for another thread is that thread's now: this was a second Dispose.
+            if (released || (kind == MapKind.Locked && ownerThread != Environment.CurrentManagedThreadId))
             {
                 return;
             }
@@ -123,6 +137,30 @@ namespace KernelDiscipline.Runtime
             }
 
             RcuReadSide.Unlock(file, line);
+        }
+
+        /// <summary>Whether <see cref="Pmd.MapLock"/> may arm this object again: released, and made for the same PMD.</summary>
+        internal bool CanRearm(Pmd forPmd) => released && ReferenceEquals(pmd, forPmd);
+
+        /// <summary>Makes the object the caller's map (a locked one under the table's lock, which the caller holds).</summary>
+        internal void Arm(PmdValue snapshot, ulong address, int index, string mappedFile, int mappedLine)
+        {
+            // References written only when they change: a map made again at the same place pays no write barrier.
+            if (!ReferenceEquals(PmdValue, snapshot))
+            {
+                PmdValue = snapshot;
+            }
+
+            if (!ReferenceEquals(file, mappedFile))
+            {
+                file = mappedFile;
+            }
+
+            Address = address;
+            Index = index;
+            line = mappedLine;
+            ownerThread = Environment.CurrentManagedThreadId;
+            released = false;
         }
 
         private int IndexOf(ulong address)
@@ -141,6 +179,11 @@ namespace KernelDiscipline.Runtime
             if (released)
             {
                 throw new MmStateException($"Use of a page table map after it was released (mapped at {System.IO.Path.GetFileName(file)}:{line}).");
+            }
+
+            if (kind == MapKind.Locked && ownerThread != Environment.CurrentManagedThreadId)
+            {
+                throw new MmStateException($"Use of a locked page table map on thread {Environment.CurrentManagedThreadId}; it was mapped at {System.IO.Path.GetFileName(file)}:{line} on thread {ownerThread} (a map released and made again there, or one passed between threads).");
             }
         }
     }

@@ -174,6 +174,83 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void MapLockAllocatesNothingInSteadyState()
+        {
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, PageGeometry.PageSize);
+            var pmd = mm.PmdOffset(Mm.Base)!;
+            Assert.False(Lockdep.Enabled);
+            for (int i = 0; i < 100; i++)
+            {
+                pmd.MapLock(Mm.Base)!.Unlock(); // both of the table's map objects made, the paths jitted
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                var pte = pmd.MapLock(Mm.Base + (ulong)(i % 512) * PageGeometry.PageSize);
+                if (pte is null)
+                {
+                    continue;
+                }
+
+                pte.Unlock();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        [Fact]
+        public void AMapUsedAfterTheTableWasMappedAgainStillThrows()
+        {
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, PageGeometry.PageSize);
+            var pmd = mm.PmdOffset(Mm.Base)!;
+            var first = pmd.MapLock(Mm.Base)!;
+            first.Unlock();
+            var second = pmd.MapLock(Mm.Base)!;
+            Assert.NotSame(first, second); // the map released last is never the one armed next
+            Assert.Contains("after it was released", Assert.Throws<MmStateException>(() => first.Read()).Message);
+            Assert.Throws<MmStateException>(() => first.Unlock());
+            first.Dispose(); // a second release: nothing, and the live map keeps its lock
+            Assert.True(second.IsLocked);
+            second.Unlock();
+            Assert.False(second.Ptl.IsLocked);
+        }
+
+        [Fact]
+        public void AMapArmedAgainOnAnotherThreadIsThatThreadsAndThrowsHere()
+        {
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, PageGeometry.PageSize);
+            var pmd = mm.PmdOffset(Mm.Base)!;
+            var stale = pmd.MapLock(Mm.Base)!;
+            stale.Unlock();
+            using var armed = new ManualResetEventSlim();
+            using var checkedHere = new ManualResetEventSlim();
+            PteMap? theirs = null;
+            var other = new Thread(() =>
+            {
+                pmd.MapLock(Mm.Base)!.Unlock();
+                theirs = pmd.MapLock(Mm.Base)!; // the object 'stale' was: armed for this thread
+                armed.Set();
+                checkedHere.Wait();
+                theirs.Unlock();
+            });
+            other.Start();
+            armed.Wait();
+            Assert.Same(stale, theirs);
+            Assert.False(stale.IsLive);
+            Assert.Contains("on thread", Assert.Throws<MmStateException>(() => stale.Read()).Message);
+            Assert.Throws<MmStateException>(() => stale.Unlock());
+            stale.Dispose(); // not this thread's map any more: nothing
+            Assert.True(stale.Ptl.IsLocked);
+            checkedHere.Set();
+            other.Join();
+            Assert.False(stale.Ptl.IsLocked);
+        }
+
+        [Fact]
         public void AddressesOutsideThePmdAreRejected()
         {
             var (mm, _) = Mm.WithVma();
