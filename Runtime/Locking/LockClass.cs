@@ -69,6 +69,12 @@ namespace KernelDiscipline.Runtime
         /// <summary>Where lockdep first saw this class acquired (null until then); set once.</summary>
         internal LockSiteBox? FirstAcquisition;
 
+        /// <summary>
+        /// The lockdep epoch in which the chain "this class alone, inside an RCU read-side section" was validated (0:
+        /// not yet): a map's PTL is taken that way every time, and then needs no chain hash.
+        /// </summary>
+        internal int ValidatedAloneUnderRcu;
+
         /// <summary>lock_stat counters, created when statistics are on.</summary>
         internal LockStatCounters? Statistics;
 

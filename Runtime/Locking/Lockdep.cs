@@ -133,10 +133,12 @@ namespace KernelDiscipline.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ThreadState? BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
-            // The warm path: nothing held and not in an RCU section; then the chain this thread validated last.
-            // Returns the thread's state so that Acquired need not look it up again.
+            // The warm path: nothing held, and not in an RCU section or in one where this class alone was validated
+            // (a map's PTL); then the chain this thread validated last. Returns the thread's state so that Acquired
+            // need not look it up again.
             var current = state;
-            if (current is null || (current.Held.Count == 0 && current.RcuDepth == 0))
+            if (current is null || (current.Held.Count == 0 &&
+                (current.RcuDepth == 0 || (subclass == 0 && lockInstance.Class.ValidatedAloneUnderRcu == epoch))))
             {
                 return current;
             }
@@ -193,6 +195,7 @@ namespace KernelDiscipline.Runtime
             {
                 current.LastValidatedChain = chain;
                 current.LastEpoch = epoch;
+                NoteAloneUnderRcu(current, lockInstance, subclass);
                 return;
             }
 
@@ -209,6 +212,15 @@ namespace KernelDiscipline.Runtime
                 ValidatedChains.TryAdd(chain, keys);
                 current.LastValidatedChain = chain;
                 current.LastEpoch = epoch;
+                NoteAloneUnderRcu(current, lockInstance, subclass);
+            }
+        }
+
+        private static void NoteAloneUnderRcu(ThreadState current, KernelLock lockInstance, int subclass)
+        {
+            if (current.Held.Count == 0 && current.RcuDepth > 0 && subclass == 0)
+            {
+                lockInstance.Class.ValidatedAloneUnderRcu = epoch;
             }
         }
 
