@@ -261,7 +261,7 @@ namespace KernelDiscipline.Analyzers
                 SameClassNestingRule.Report(findings, report);
                 SleepInAtomicRule.Report(findings, report);
                 LockBalanceRule.Report(findings, report);
-                RecoverableBugOnRule.Report(findings, known, report);
+                RecoverableBugOnRule.Report(findings, known, options, report, cancellation);
                 UndoOnErrorRule.Report(findings, report);
                 PositiveErrnoRule.Report(findings, known, report, cancellation);
                 GupFlagsRule.Report(findings, known, report);

@@ -386,7 +386,6 @@ namespace KernelDiscipline.Analyzers.Engine
         public MethodAnnotation Annotation(IMethodSymbol method) =>
             annotations.GetOrAdd(method.OriginalDefinition, Read);
 
-        /// <summary>Whether a method is marked [DoesNotReturn] (Environment.FailFast and friends).</summary>
         /// <summary>A Runtime assertion that crashes when its argument is true (<c>Kernel.BugOn</c>: [DoesNotReturnIf(true)]).</summary>
         public bool IsCrashingAssertion(IMethodSymbol method)
         {
@@ -406,6 +405,7 @@ namespace KernelDiscipline.Analyzers.Engine
             return false;
         }
 
+        /// <summary>Whether a method is marked [DoesNotReturn] (Environment.FailFast and friends).</summary>
         public bool NeverReturns(IMethodSymbol method) => DoesNotReturn != null && Has(method.GetAttributes(), DoesNotReturn);
 
         /// <summary>The [DoesNotReturnIf(value)] value of a parameter, if any (Kernel.BugOn: true; Debug.Assert: false).</summary>

@@ -103,51 +103,15 @@ namespace KernelDiscipline.Analyzers.Rules
         /// </summary>
         private static string? ErrnoResultHeldBy(ILocalSymbol local, SemanticModel model, KnownSymbols known, CancellationToken cancellation)
         {
-            if (local.IsRef || local.DeclaringSyntaxReferences.Length != 1 ||
-                local.DeclaringSyntaxReferences[0].GetSyntax(cancellation) is not VariableDeclaratorSyntax declarator ||
-                declarator.FirstAncestorOrSelf<SyntaxNode>(IsFunction) is not { } scope)
+            if (LocalWrites.Find(local, model, cancellation) is not { } writes)
             {
                 return null;
             }
 
             string? callee = null;
-            if (declarator.Initializer is { } initializer && !Written(initializer.Value))
+            foreach (var write in writes)
             {
-                return null;
-            }
-
-            foreach (var node in scope.DescendantNodes())
-            {
-                if (node is not IdentifierNameSyntax name || name.Identifier.ValueText != local.Name)
-                {
-                    continue;
-                }
-
-                var written = name.Parent switch
-                {
-                    AssignmentExpressionSyntax assignment when assignment.Left == name =>
-                        assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) ? assignment.Right : null,
-                    PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or RefExpressionSyntax => null,
-                    ArgumentSyntax argument when !argument.RefKindKeyword.IsKind(SyntaxKind.None) || argument.Parent is TupleExpressionSyntax => null,
-                    _ => (ExpressionSyntax)name, // a read
-                };
-
-                if (written == name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellation).Symbol, local))
-                {
-                    continue;
-                }
-
-                if (written is null || !Written(written))
-                {
-                    return null;
-                }
-            }
-
-            return callee;
-
-            bool Written(ExpressionSyntax value)
-            {
-                var operation = model.GetOperation(value, cancellation);
+                var operation = write.Value is null ? null : model.GetOperation(write.Value, cancellation);
                 while (operation is IConversionOperation conversion)
                 {
                     operation = conversion.Operand;
@@ -156,15 +120,15 @@ namespace KernelDiscipline.Analyzers.Rules
                 if (operation is IInvocationOperation call && known.ReturnsNegativeErrno(call.TargetMethod, cancellation))
                 {
                     callee ??= call.TargetMethod.Name;
-                    return true;
                 }
-
-                return operation?.ConstantValue is { HasValue: true, Value: int constant } && constant <= 0;
+                else if (operation?.ConstantValue is not { HasValue: true, Value: int constant } || constant > 0)
+                {
+                    return null;
+                }
             }
-        }
 
-        private static bool IsFunction(SyntaxNode node) =>
-            node is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax;
+            return callee;
+        }
 
         private static string? ErrnoName(long value, KnownSymbols known)
         {

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
@@ -26,6 +27,56 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             }
             """,
             Verify.Diagnostic("KD301").WithLocation(0).WithArguments("Kernel.BugOn(page != null)", "-Errno.EINVAL"));
+
+        [Fact]
+        public Task LockInvariantsAreExemptButNotWhatTheyAreJoinedWith() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                int Update(TicketLock ptl, PteMap pte, Folio folio)
+                {
+                    Kernel.BugOn(!ptl.IsHeldByCurrentThread);                           // lockdep_assert_held: KD2xx's business
+                    Kernel.BugOn(!(pte.IsLocked && ptl.IsLocked));
+                    {|KD301:Kernel.BugOn(!ptl.IsHeldByCurrentThread || folio.IsFreed)|};  // the folio's state is not a lock invariant
+                    return 0;
+                }
+            }
+            """);
+
+        private const string CalleeResults = """
+            class C
+            {
+                static int Fill(ShmemInode file, long index, out Folio? page) { page = null; return file.SizePages > index ? 0 : -Errno.ENOSPC; }
+
+                // Seed 001's exact shape: the crash tests what a callee handed back.
+                int Mcopy(ShmemInode file, long index)
+                {
+                    Folio? page;
+                    int err = Fill(file, index, out page);
+                    {|#0:Kernel.BugOn(page != null)|};
+                    {|#1:Kernel.BugOn(Fill(file, index + 1, out _) > 0)|};
+                    int copied = err;
+                    {|#2:Kernel.BugOn(copied > 0)|};
+                    {|#3:Kernel.BugOn(file.SizePages < 0)|};                              // no callee: the rule's own severity
+                    return err;
+                }
+            }
+            """;
+
+        [Fact]
+        public async Task CalleeResultsTakeTheConfiguredSeverity()
+        {
+            var strict = new System.Collections.Generic.Dictionary<string, string> { ["kernel_discipline.KD301.callee_result_severity"] = "error" };
+            await Verify.VerifyAnalyzerAsync(CalleeResults, strict,
+                Verify.Diagnostic("KD301").WithLocation(0).WithSeverity(DiagnosticSeverity.Error),
+                Verify.Diagnostic("KD301").WithLocation(1).WithSeverity(DiagnosticSeverity.Error),
+                Verify.Diagnostic("KD301").WithLocation(3).WithSeverity(DiagnosticSeverity.Warning),
+                Verify.Diagnostic("KD301").WithLocation(2).WithSeverity(DiagnosticSeverity.Warning)); // copied = err: a local copy of a local, not followed
+            await Verify.VerifyAnalyzerAsync(CalleeResults,
+                Verify.Diagnostic("KD301").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning),
+                Verify.Diagnostic("KD301").WithLocation(1).WithSeverity(DiagnosticSeverity.Warning),
+                Verify.Diagnostic("KD301").WithLocation(2).WithSeverity(DiagnosticSeverity.Warning),
+                Verify.Diagnostic("KD301").WithLocation(3).WithSeverity(DiagnosticSeverity.Warning));
+        }
 
         [Fact]
         public Task WhereNothingCanBeReturnedOrKD102AlreadySaysIt() => Verify.VerifyAnalyzerAsync("""

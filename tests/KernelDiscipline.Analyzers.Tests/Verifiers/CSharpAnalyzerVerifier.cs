@@ -45,16 +45,16 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
 
         internal static void AssertMatches(Markup markup, IEnumerable<DiagnosticResult> listed, ImmutableArray<Diagnostic> actual, ImmutableHashSet<string> ids)
         {
-            var expected = new List<(string? Id, TextSpan Span, IReadOnlyList<object>? Arguments)>();
+            var expected = new List<(string? Id, TextSpan Span, IReadOnlyList<object>? Arguments, DiagnosticSeverity? Severity)>();
             foreach (var (id, span) in markup.Spans)
             {
-                expected.Add((id, span, null));
+                expected.Add((id, span, null, null));
             }
 
             foreach (var result in listed)
             {
                 Assert.True(result.LocationMarker is int marker && markup.Locations.ContainsKey(marker), $"{result} names no {{|#n:…|}} location in the source");
-                expected.Add((result.Id, markup.Locations[result.LocationMarker!.Value], result.Arguments));
+                expected.Add((result.Id, markup.Locations[result.LocationMarker!.Value], result.Arguments, result.Severity));
             }
 
             var remaining = actual.Where(d => ids.Contains(d.Id)).ToList();
@@ -62,11 +62,11 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
             foreach (var want in expected)
             {
                 var match = remaining.FirstOrDefault(d => (want.Id is null || d.Id == want.Id) && d.Location.SourceSpan == want.Span &&
-                    (want.Arguments is null || MessageHasArguments(d, want.Arguments)));
+                    (want.Arguments is null || MessageHasArguments(d, want.Arguments)) && (want.Severity is null || d.Severity == want.Severity));
                 if (match is null)
                 {
                     missing.Add($"{want.Id ?? "any"} at {want.Span} '{markup.Source.Substring(want.Span.Start, want.Span.Length)}'" +
-                        (want.Arguments is null ? "" : " with (" + string.Join(", ", want.Arguments) + ")"));
+                        (want.Arguments is null ? "" : " with (" + string.Join(", ", want.Arguments) + ")") + (want.Severity is null ? "" : $" as {want.Severity}"));
                 }
                 else
                 {
@@ -85,6 +85,6 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
             string.Format(CultureInfo.InvariantCulture, diagnostic.Descriptor.MessageFormat.ToString(CultureInfo.InvariantCulture), arguments.ToArray());
 
         private static string Describe(Diagnostic diagnostic, string source) =>
-            $"{diagnostic.Id} at {diagnostic.Location.SourceSpan} '{source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)}': {diagnostic.GetMessage(CultureInfo.InvariantCulture)}";
+            $"{diagnostic.Id} ({diagnostic.Severity}) at {diagnostic.Location.SourceSpan} '{source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)}': {diagnostic.GetMessage(CultureInfo.InvariantCulture)}";
     }
 }
