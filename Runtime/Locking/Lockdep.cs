@@ -536,10 +536,6 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>
-        /// One held lock, kept small (the lock, where it was taken, and flags): every acquisition writes one and every
-        /// release clears one, so the site is rebuilt only when a report or a validation needs it.
-        /// </summary>
-        /// <summary>
         /// The held locks of one thread, outermost first, in parallel arrays. A release only lowers the count, and a
         /// push writes a reference only where it differs from what the slot already holds: a hot loop that takes the
         /// same lock from the same line at the same depth then pays no write barrier at all.
