@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Threading;
 using KernelDiscipline.Analyzers.Engine;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 

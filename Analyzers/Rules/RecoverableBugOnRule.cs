@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using KernelDiscipline.Analyzers.Engine;
 using Microsoft.CodeAnalysis;
@@ -110,34 +111,15 @@ namespace KernelDiscipline.Analyzers.Rules
         /// <summary>Whether the condition calls something, or reads a local that a call wrote (its result, or through out/ref).</summary>
         private static bool ReadsCalleeResult(ExpressionSyntax condition, SemanticModel model, CancellationToken cancellation)
         {
-            foreach (var node in condition.DescendantNodesAndSelf())
+            if (Calls(condition))
             {
-                if (node is InvocationExpressionSyntax)
-                {
-                    return true;
-                }
-
-                if (node is IdentifierNameSyntax name && model.GetSymbolInfo(name, cancellation).Symbol is ILocalSymbol local &&
-                    LocalWrites.Find(local, model, cancellation) is { } writes)
-                {
-                    foreach (var write in writes)
-                    {
-                        if (write.ByCallee || (write.Value != null && Calls(write.Value)))
-                        {
-                            return true;
-                        }
-                    }
-                }
+                return true;
             }
 
-            return false;
-        }
-
-        private static bool Calls(ExpressionSyntax value)
-        {
-            foreach (var node in value.DescendantNodesAndSelf())
+            foreach (var name in condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
-                if (node is InvocationExpressionSyntax)
+                if (model.GetSymbolInfo(name, cancellation).Symbol is ILocalSymbol local && LocalWrites.Find(local, model, cancellation) is { } writes &&
+                    writes.Any(write => write.ByCallee || (write.Value != null && Calls(write.Value))))
                 {
                     return true;
                 }
@@ -145,6 +127,8 @@ namespace KernelDiscipline.Analyzers.Rules
 
             return false;
         }
+
+        private static bool Calls(ExpressionSyntax value) => value.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any();
 
         /// <summary>What the method returns for an error, as C#; null when it has no error result.</summary>
         private static string? ErrorResult(IMethodSymbol? function, KnownSymbols known)
