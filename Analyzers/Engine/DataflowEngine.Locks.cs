@@ -58,8 +58,24 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Locals and parameters of different scopes may share a name: the declaration's position tells them apart.</summary>
-        internal static string Unique(ISymbol symbol) =>
+        internal static string UniqueName(ISymbol symbol) =>
             symbol.Locations.Length > 0 ? symbol.Name + "@" + symbol.Locations[0].SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) : symbol.Name;
+
+        /// <summary>Lock identities of access paths, built once per body (every lock call and member read asks again).</summary>
+        private readonly Dictionary<PathKey, (string Key, string? Class)> pathIdentities = new Dictionary<PathKey, (string, string?)>();
+
+        private readonly Dictionary<ISymbol, string> uniqueNames = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+
+        /// <summary><see cref="UniqueName"/>, cached: a symbol's locations are a new array and location on every call.</summary>
+        private string Unique(ISymbol symbol)
+        {
+            if (!uniqueNames.TryGetValue(symbol, out var name))
+            {
+                uniqueNames[symbol] = name = UniqueName(symbol);
+            }
+
+            return name;
+        }
 
         private sealed partial class Transfer
         {
@@ -68,14 +84,20 @@ namespace KernelDiscipline.Analyzers.Engine
                 // A local keeps its own identity (aliases across joins would not agree); it only inherits the class.
                 if (path.Member is null && Facts.Aliases.TryGetValue(path.Root, out var alias))
                 {
-                    return ((path.Root is IParameterSymbol ? "P:" : "L:") + Unique(path.Root), alias);
+                    return ((path.Root is IParameterSymbol ? "P:" : "L:") + engine.Unique(path.Root), alias);
+                }
+
+                if (engine.pathIdentities.TryGetValue(path, out var known))
+                {
+                    return known;
                 }
 
                 string prefix = path.Root is IParameterSymbol ? "P:" : path.Root is IMethodSymbol ? string.Empty : "L:";
-                string root = path.Root is IMethodSymbol ? "this" : prefix + Unique(path.Root);
+                string root = path.Root is IMethodSymbol ? "this" : prefix + engine.Unique(path.Root);
                 string key = path.Member is null ? root : root + "." + path.Member.Name;
                 var symbol = path.Member ?? path.Root;
                 string? lockClass = engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(TypeOf(symbol));
+                engine.pathIdentities[path] = (key, lockClass);
                 return (key, lockClass);
             }
 
@@ -129,8 +151,8 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     var index = Unwrap(indices[i]);
                     string? part = index.ConstantValue.HasValue ? System.Convert.ToString(index.ConstantValue.Value, System.Globalization.CultureInfo.InvariantCulture)
-                        : index is ILocalReferenceOperation local ? "L:" + Unique(local.Local)
-                        : index is IParameterReferenceOperation parameter ? "P:" + Unique(parameter.Parameter)
+                        : index is ILocalReferenceOperation local ? "L:" + engine.Unique(local.Local)
+                        : index is IParameterReferenceOperation parameter ? "P:" + engine.Unique(parameter.Parameter)
                         : null;
                     if (part is null)
                     {
@@ -146,7 +168,7 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>A local or parameter was written: locks of elements it indexed are other elements now.</summary>
             private void ForgetLocksIndexedBy(ISymbol variable)
             {
-                string part = (variable is IParameterSymbol ? "P:" : "L:") + Unique(variable);
+                string part = (variable is IParameterSymbol ? "P:" : "L:") + engine.Unique(variable);
                 List<string>? gone = null;
                 foreach (var held in System.Linq.Enumerable.Concat(Facts.Locks.Keys, Facts.Released.Keys))
                 {

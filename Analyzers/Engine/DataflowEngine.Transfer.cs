@@ -28,19 +28,58 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Runs one block on each partition of its input and hands every outgoing edge to <paramref name="onEdge"/>.</summary>
         private void ProcessBlock(BasicBlock block, FlowState input, EdgeHandler onEdge)
         {
-            var partitions = new List<KeyValuePair<int, FlowFacts>>(input.Partitions);
-            foreach (var partition in partitions)
+            // Edges may join new partitions into this very block (a loop of one block): walk a copy of its partitions.
+            if (input.Partitions.Count == 1)
             {
-                var values = valuePool.Count > 0 ? valuePool.Pop() : new Dictionary<IOperation, AbstractValue>();
-                try
+                foreach (var only in input.Partitions)
                 {
-                    ProcessPartition(block, partition.Key, partition.Value, values, onEdge);
+                    ProcessPartition(block, only.Key, only.Value, onEdge);
+                    break; // the enumerator is not asked again, so a partition joined meanwhile cannot upset it
                 }
-                finally
-                {
-                    values.Clear();
-                    valuePool.Push(values);
-                }
+
+                return;
+            }
+
+            foreach (var partition in new List<KeyValuePair<int, FlowFacts>>(input.Partitions))
+            {
+                ProcessPartition(block, partition.Key, partition.Value, onEdge);
+            }
+        }
+
+        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, EdgeHandler onEdge)
+        {
+            var values = valuePool.Count > 0 ? valuePool.Pop() : new Dictionary<IOperation, AbstractValue>();
+            try
+            {
+                ProcessPartition(block, key, input, values, onEdge);
+            }
+            finally
+            {
+                values.Clear();
+                valuePool.Push(values);
+            }
+        }
+
+        /// <summary>Argument value arrays by length, reused: every call visited needs one for as long as it is visited.</summary>
+        private readonly Stack<AbstractValue[]>[] argumentPool = new Stack<AbstractValue[]>[8];
+
+        private AbstractValue[] RentArguments(int count)
+        {
+            if (count == 0)
+            {
+                return Array.Empty<AbstractValue>();
+            }
+
+            var pool = count < argumentPool.Length ? argumentPool[count] : null;
+            return pool is { Count: > 0 } ? pool.Pop() : new AbstractValue[count];
+        }
+
+        private void ReturnArguments(AbstractValue[] arguments)
+        {
+            if (arguments.Length > 0 && arguments.Length < argumentPool.Length)
+            {
+                Array.Clear(arguments, 0, arguments.Length);
+                (argumentPool[arguments.Length] ??= new Stack<AbstractValue[]>()).Push(arguments);
             }
         }
 
@@ -174,7 +213,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     value = value.WithConstant(new ConstValue(constant, operation.Syntax));
                 }
 
-                Values[operation] = value;
+                if (!value.IsEmpty)
+                {
+                    Values[operation] = value; // absent reads as empty: most operations carry nothing, and every store hashes one
+                }
+
                 return value;
             }
 
@@ -305,10 +348,22 @@ namespace KernelDiscipline.Analyzers.Engine
 
             private AbstractValue VisitInvocation(IInvocationOperation invocation)
             {
+                var arguments = engine.RentArguments(invocation.Arguments.Length);
+                try
+                {
+                    return VisitInvocation(invocation, arguments);
+                }
+                finally
+                {
+                    engine.ReturnArguments(arguments);
+                }
+            }
+
+            private AbstractValue VisitInvocation(IInvocationOperation invocation, AbstractValue[] arguments)
+            {
                 var method = invocation.TargetMethod;
                 var annotation = engine.known.Annotation(method);
                 var receiver = invocation.Instance is null ? AbstractValue.Empty : Visit(invocation.Instance);
-                var arguments = new AbstractValue[invocation.Arguments.Length];
                 for (int i = 0; i < arguments.Length; i++)
                 {
                     arguments[i] = Visit(invocation.Arguments[i].Value);

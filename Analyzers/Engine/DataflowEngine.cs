@@ -25,6 +25,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>();
         private readonly List<AcquireSite> siteList = new List<AcquireSite>();
         private readonly FlowState?[] inputs;
+        private readonly Func<ISymbol, bool>?[] deadAt;
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
         private Findings? findings;
         private readonly Liveness liveness;
@@ -44,6 +45,7 @@ namespace KernelDiscipline.Analyzers.Engine
             this.isTrackedFunction = isTrackedFunction;
             this.cancellation = cancellation;
             inputs = new FlowState?[cfg.Blocks.Length];
+            deadAt = new Func<ISymbol, bool>?[cfg.Blocks.Length];
             CollectSites();
             liveness = new Liveness(cfg);
         }
@@ -76,13 +78,14 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             findings = result;
+            EdgeHandler report = OnEdge; // one delegate for the pass, not one per block
             for (int ordinal = 0; ordinal < cfg.Blocks.Length; ordinal++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var input = inputs[ordinal];
                 if (input != null && cfg.Blocks[ordinal].Kind == BasicBlockKind.Block)
                 {
-                    ProcessBlock(cfg.Blocks[ordinal], input, OnEdge);
+                    ProcessBlock(cfg.Blocks[ordinal], input, report);
                 }
             }
 
@@ -205,6 +208,33 @@ namespace KernelDiscipline.Analyzers.Engine
         private bool Solve(int start)
         {
             var work = new SortedSet<int> { start };
+            EdgeHandler onEdge = (branch, key, facts, valueOp) =>
+            {
+                var destination = Through(branch, ref key, facts);
+                if (destination is null || branch.Semantics != ControlFlowBranchSemantics.Regular || destination.Kind != BasicBlockKind.Block)
+                {
+                    return;
+                }
+
+                foreach (var region in branch.LeavingRegions)
+                {
+                    facts.Forget(region);
+                }
+
+                int position = Liveness.PositionOf(destination);
+                var isDead = DeadAt(destination.Ordinal, position);
+                if (position >= 0)
+                {
+                    facts.ForgetDead(isDead);
+                }
+
+                var target = inputs[destination.Ordinal] ??= new FlowState();
+                bool changed = target.Join(key, facts, owned: true);
+                if (changed | (position >= 0 && target.Fold(isDead)))
+                {
+                    work.Add(destination.Ordinal);
+                }
+            };
             long budget = 64L * (cfg.Blocks.Length + 1) * (siteList.Count + 2);
             while (work.Count > 0)
             {
@@ -224,37 +254,15 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 SeedHandlers(block, input, work);
-                ProcessBlock(block, input, (branch, key, facts, valueOp) =>
-                {
-                    var destination = Through(branch, ref key, facts);
-                    if (destination is null || branch.Semantics != ControlFlowBranchSemantics.Regular || destination.Kind != BasicBlockKind.Block)
-                    {
-                        return;
-                    }
-
-                    foreach (var region in branch.LeavingRegions)
-                    {
-                        facts.Forget(region);
-                    }
-
-                    int position = Liveness.PositionOf(destination);
-                    Func<ISymbol, bool> isDead = symbol => liveness.DeadAt(symbol, position);
-                    if (position >= 0)
-                    {
-                        facts.ForgetDead(isDead);
-                    }
-
-                    var target = inputs[destination.Ordinal] ??= new FlowState();
-                    bool changed = target.Join(key, facts, owned: true);
-                    if (changed | (position >= 0 && target.Fold(isDead)))
-                    {
-                        work.Add(destination.Ordinal);
-                    }
-                });
+                ProcessBlock(block, input, onEdge);
             }
 
             return true;
         }
+
+        /// <summary>Whether a variable is dead where a block starts: one test per block, made once.</summary>
+        private Func<ISymbol, bool> DeadAt(int ordinal, int position) =>
+            deadAt[ordinal] ??= symbol => liveness.DeadAt(symbol, position);
 
         /// <summary>
         /// A catch handler may start anywhere in its try region: join what each try block starts with, after the

@@ -123,6 +123,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>A scoped guard: disposing it releases the lock <see cref="LockKey"/> names.</summary>
         public bool Guard { get; }
 
+        /// <summary>Nothing known: the value of most operations (the engine does not store these).</summary>
+        public bool IsEmpty => Resources.IsEmpty && !Constant.IsKnown && LockKey is null && LockClass is null && TryLock is null && !Guard;
+
         public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, LockKey, LockClass, TryLock, Guard);
 
         public AbstractValue Join(AbstractValue other) => new AbstractValue(
@@ -253,23 +256,12 @@ namespace KernelDiscipline.Analyzers.Engine
         public FlowFacts(int sites)
         {
             Facts = new Fact[sites];
-            Vars = new LazyMap<PathKey, SiteSet>(null);
-            Partial = new LazyMap<PathKey, bool>(null);
-            Constants = new LazyMap<ISymbol, ConstValue>(SymbolEqualityComparer.Default);
-            Captures = new LazyMap<CaptureId, AbstractValue>(null);
-            Locks = new LazyMap<string, HeldLock>(StringComparer.Ordinal);
-            Released = new LazyMap<string, SyntaxNode>(StringComparer.Ordinal);
-            Aliases = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
-            TakenFlags = new LazyMap<ISymbol, string>(SymbolEqualityComparer.Default);
-            Guards = new LazyMap<ISymbol, (string Key, string? Class)>(SymbolEqualityComparer.Default);
-            Snapshots = new LazyMap<string, bool>(StringComparer.Ordinal);
-            Charges = new LazyMap<string, HeldCharge>(StringComparer.Ordinal);
-            Errors = new LazyMap<ISymbol, bool>(SymbolEqualityComparer.Default);
         }
 
         private FlowFacts(FlowFacts from)
         {
-            Facts = (Fact[])from.Facts.Clone();
+            Facts = from.Facts.Length == 0 ? from.Facts : new Fact[from.Facts.Length]; // Array.Clone is a slow generic copy for these few sites
+            Array.Copy(from.Facts, Facts, Facts.Length);
             Vars = from.Vars.Clone();
             Partial = from.Partial.Clone();
             Constants = from.Constants.Clone();

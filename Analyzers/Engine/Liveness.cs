@@ -23,21 +23,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public Liveness(ControlFlowGraph cfg)
         {
-            var loops = Loops(cfg.OriginalOperation.Syntax);
-            foreach (var nested in cfg.OriginalOperation.Syntax.DescendantNodes())
-            {
-                if (nested is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-                {
-                    foreach (var name in nested.DescendantNodes())
-                    {
-                        if (name is IdentifierNameSyntax identifier)
-                        {
-                            namesInNestedFunctions.Add(identifier.Identifier.ValueText);
-                        }
-                    }
-                }
-            }
-
+            var loops = Scan(cfg.OriginalOperation.Syntax);
             foreach (var block in cfg.Blocks)
             {
                 foreach (var operation in block.Operations)
@@ -95,30 +81,44 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        private static List<TextSpan> Loops(SyntaxNode body)
+        /// <summary>
+        /// One walk of the body's syntax: the loops (loop statements and backward gotos) and the names used inside
+        /// lambdas and local functions.
+        /// </summary>
+        private List<TextSpan> Scan(SyntaxNode body)
         {
             var loops = new List<TextSpan>();
-            var labels = new Dictionary<string, int>(System.StringComparer.Ordinal);
-            var gotos = new List<GotoStatementSyntax>();
+            Dictionary<string, int>? labels = null;
+            List<GotoStatementSyntax>? gotos = null;
+            int nestedEnd = -1; // the end of the lambda or local function the walk is inside, if any
             foreach (var node in body.DescendantNodesAndSelf())
             {
+                if (node.SpanStart >= nestedEnd)
+                {
+                    nestedEnd = node != body && node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax ? node.Span.End : -1;
+                }
+                else if (node is IdentifierNameSyntax identifier)
+                {
+                    namesInNestedFunctions.Add(identifier.Identifier.ValueText);
+                }
+
                 switch (node)
                 {
                     case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
                         loops.Add(node.Span);
                         break;
                     case LabeledStatementSyntax label:
-                        labels[label.Identifier.ValueText] = label.SpanStart;
+                        (labels ??= new Dictionary<string, int>(System.StringComparer.Ordinal))[label.Identifier.ValueText] = label.SpanStart;
                         break;
                     case GotoStatementSyntax { RawKind: (int)SyntaxKind.GotoStatement, Expression: IdentifierNameSyntax } jump:
-                        gotos.Add(jump);
+                        (gotos ??= new List<GotoStatementSyntax>()).Add(jump);
                         break;
                 }
             }
 
-            foreach (var jump in gotos)
+            foreach (var jump in gotos ?? (IEnumerable<GotoStatementSyntax>)System.Array.Empty<GotoStatementSyntax>())
             {
-                if (labels.TryGetValue(((IdentifierNameSyntax)jump.Expression!).Identifier.ValueText, out int label) && label < jump.SpanStart)
+                if (labels != null && labels.TryGetValue(((IdentifierNameSyntax)jump.Expression!).Identifier.ValueText, out int label) && label < jump.SpanStart)
                 {
                     loops.Add(TextSpan.FromBounds(label, jump.Span.End));
                 }

@@ -176,7 +176,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             foreach (var parameter in method.Parameters)
             {
-                string root = "P:" + DataflowEngine.Unique(parameter);
+                string root = "P:" + DataflowEngine.UniqueName(parameter);
                 if (key == root || key.StartsWith(root + ".", System.StringComparison.Ordinal))
                 {
                     return (parameter.Ordinal, key.Substring(root.Length));

@@ -36,6 +36,13 @@ if (part == "probe-driver")
     return 0;
 }
 
+if (part == "probe-phases")
+{
+    // probe-phases: KD's time per phase (binding, operations, graph, engine) outside the driver, at 30 % density.
+    PhaseProbe.Run(methods, 0.3);
+    return 0;
+}
+
 if (part == "probe-lockdep")
 {
     // probe-lockdep: a quick look (Stopwatch, no BenchmarkDotNet) at lockdep's price per pair, on and off.
