@@ -42,6 +42,9 @@ namespace KernelDiscipline.Runtime
 
         private static ThreadState Current => state ??= new ThreadState();
 
+        /// <summary>The calling thread's state, or null before its first lock.</summary>
+        internal static ThreadState? State => state;
+
         /// <summary>True when validation is on.</summary>
         public static bool Enabled => enabled;
 
@@ -147,8 +150,23 @@ namespace KernelDiscipline.Runtime
             return current;
         }
 
-        /// <summary>Enters an RCU read-side section (a live lockless map).</summary>
-        internal static void RcuEnter(string file, int line)
+        /// <summary>
+        /// Enters an RCU read-side section and validates the lock taken first inside it (a map's PTL): one look-up of
+        /// the thread's state for both, which <see cref="Acquired(ThreadState?, KernelLock, int, bool, bool, string, int)"/> takes on.
+        /// </summary>
+        internal static ThreadState BeforeAcquireUnderRcu(KernelLock lockInstance, string file, int line)
+        {
+            var current = RcuEnter(file, line);
+            if (current.Held.Count != 0 || lockInstance.Class.ValidatedAloneUnderRcu != epoch)
+            {
+                BeforeAcquireSlow(current, lockInstance, 0, file, line);
+            }
+
+            return current;
+        }
+
+        /// <summary>Enters an RCU read-side section (a live lockless map); returns the thread's state.</summary>
+        internal static ThreadState RcuEnter(string file, int line)
         {
             var current = Current;
             if (current.RcuDepth++ == 0)
@@ -162,12 +180,16 @@ namespace KernelDiscipline.Runtime
 
                 current.RcuLine = line;
             }
+
+            return current;
         }
 
         /// <summary>Leaves an RCU read-side section; leaving one never entered is an unbalanced unlock.</summary>
-        internal static void RcuExit(string file, int line)
+        internal static void RcuExit(string file, int line) => RcuExit(Current, file, line);
+
+        /// <summary><see cref="RcuExit(string, int)"/> with the thread's state already in hand.</summary>
+        internal static void RcuExit(ThreadState current, string file, int line)
         {
-            var current = Current;
             if (current.RcuDepth > 0)
             {
                 current.RcuDepth--;
@@ -271,10 +293,13 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Records a release; reports a release of a lock this thread does not hold.</summary>
-        internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
+        internal static void Released(KernelLock lockInstance, bool shared, string file, int line) =>
+            Released(state, lockInstance, file, line);
+
+        /// <summary>Records a release with the thread's state (null: it has none yet); returns the state for a following <see cref="RcuExit(ThreadState, string, int)"/>.</summary>
+        internal static ThreadState Released(ThreadState? current, KernelLock lockInstance, string file, int line)
         {
             // The warm path: releases are mostly LIFO, so the lock is on top of the stack.
-            var current = state;
             if (current != null)
             {
                 var held = current.Held;
@@ -287,11 +312,12 @@ namespace KernelDiscipline.Runtime
                     }
 
                     held.Pop();
-                    return;
+                    return current;
                 }
             }
 
             ReleasedSlow(lockInstance, file, line);
+            return Current;
         }
 
         private static void ReleasedSlow(KernelLock lockInstance, string file, int line)

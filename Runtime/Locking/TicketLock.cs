@@ -93,6 +93,11 @@ namespace KernelDiscipline.Runtime
                 Lockdep.Released(this, shared: false, file, line);
             }
 
+            Release(me, owner);
+        }
+
+        private void Release(int me, int owner)
+        {
             if (owner != me)
             {
                 throw new LockStateException(owner == 0
@@ -102,6 +107,25 @@ namespace KernelDiscipline.Runtime
 
             Volatile.Write(ref words.OwnerThread, 0);
             Volatile.Write(ref words.NowServing, words.NowServing + 1);
+        }
+
+        /// <summary>
+        /// Enters an RCU read-side section and takes the lock in it, as <see cref="Pmd.MapLock"/> does with a table's
+        /// PTL: with lockdep on, one look-up of the thread's state for both. Returns the calling thread's id.
+        /// </summary>
+        internal int LockUnderRcu(string file, int line) => LockCore(0, file, line, enterRcu: true);
+
+        /// <summary>Releases the lock and leaves the RCU read-side section <see cref="LockUnderRcu"/> entered.</summary>
+        internal void UnlockUnderRcu(string file, int line)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            int owner = Volatile.Read(ref words.OwnerThread);
+            var lockdep = Lockdep.Enabled ? Lockdep.Released(Lockdep.State, this, file, line) : null;
+            Release(me, owner);
+            if (lockdep != null)
+            {
+                Lockdep.RcuExit(lockdep, file, line);
+            }
         }
 
         [StructLayout(LayoutKind.Explicit, Size = 128)]
@@ -117,13 +141,15 @@ namespace KernelDiscipline.Runtime
             public int OwnerThread;
         }
 
-        private void LockCore(int subclass, string file, int line)
+        private int LockCore(int subclass, string file, int line, bool enterRcu = false)
         {
             int me = Environment.CurrentManagedThreadId;
             Lockdep.ThreadState? lockdep = null; // looked up once for both lockdep calls
             if (Lockdep.Enabled)
             {
-                lockdep = Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
+                lockdep = enterRcu
+                    ? Lockdep.BeforeAcquireUnderRcu(this, file, line)
+                    : Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
             }
 
             if (Volatile.Read(ref words.OwnerThread) == me)
@@ -152,6 +178,8 @@ namespace KernelDiscipline.Runtime
             {
                 Lockdep.Acquired(lockdep, this, subclass, shared: false, trylock: false, file, line);
             }
+
+            return me;
         }
     }
 }

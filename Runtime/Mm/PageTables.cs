@@ -98,7 +98,7 @@ namespace KernelDiscipline.Runtime
         /// The caller's locked map of this table, without allocating: one of two objects kept here, the one not armed
         /// last (see <see cref="PteMap"/>'s remarks). The caller holds <see cref="Ptl"/>, so no one else is arming.
         /// </summary>
-        public PteMap ArmLockedMap(Pmd pmd, PmdValue snapshot, ulong address, int index, string file, int line)
+        public PteMap ArmLockedMap(Pmd pmd, PmdValue snapshot, ulong address, int index, int ownerThread, string file, int line)
         {
             armFirst = !armFirst;
             var map = armFirst ? firstLockedMap : secondLockedMap;
@@ -116,7 +116,7 @@ namespace KernelDiscipline.Runtime
                 }
             }
 
-            map.Arm(snapshot, address, index, file, line);
+            map.Arm(snapshot, address, index, ownerThread, file, line);
             return map;
         }
 

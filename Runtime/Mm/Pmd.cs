@@ -68,16 +68,14 @@ namespace KernelDiscipline.Runtime
                     return null;
                 }
 
-                RcuReadSide.Lock(file, line);
-                table.Ptl.Lock(file, line);
+                int me = table.Ptl.LockUnderRcu(file, line); // rcu_read_lock, then the PTL
                 if (Same(snapshot))
                 {
-                    return table.ArmLockedMap(this, snapshot, address, index, file, line);
+                    return table.ArmLockedMap(this, snapshot, address, index, me, file, line);
                 }
 
                 // Collapsed, retracted or replaced between the lockless read and the lock: look again.
-                table.Ptl.Unlock(file, line);
-                RcuReadSide.Unlock(file, line);
+                table.Ptl.UnlockUnderRcu(file, line);
             }
         }
 

@@ -29,7 +29,7 @@ namespace KernelDiscipline.Runtime
         internal PteMap(Pmd pmd, PteTable table, PmdValue snapshot, ulong address, int index, MapKind kind, string file, int line)
             : this(pmd, table, kind)
         {
-            Arm(snapshot, address, index, file, line);
+            Arm(snapshot, address, index, Environment.CurrentManagedThreadId, file, line);
         }
 
         /// <summary>A map object a table keeps for its locked maps, armed by <see cref="Arm"/> under the table's lock.</summary>
@@ -116,8 +116,7 @@ namespace KernelDiscipline.Runtime
 
             ThrowIfReleased();
             released = true;
-            table.Ptl.Unlock(callerFile, callerLine);
-            RcuReadSide.Unlock(callerFile, callerLine);
+            table.Ptl.UnlockUnderRcu(callerFile, callerLine);
         }
 
         /// <summary>Releases whatever the map still holds (<c>pte_unmap</c>, or <c>pte_unmap_unlock</c> for a locked map); a second call does nothing.</summary>
@@ -133,7 +132,8 @@ namespace KernelDiscipline.Runtime
             released = true;
             if (kind == MapKind.Locked)
             {
-                table.Ptl.Unlock(file, line);
+                table.Ptl.UnlockUnderRcu(file, line);
+                return;
             }
 
             RcuReadSide.Unlock(file, line);
@@ -143,7 +143,7 @@ namespace KernelDiscipline.Runtime
         internal bool CanRearm(Pmd forPmd) => released && ReferenceEquals(pmd, forPmd);
 
         /// <summary>Makes the object the caller's map (a locked one under the table's lock, which the caller holds).</summary>
-        internal void Arm(PmdValue snapshot, ulong address, int index, string mappedFile, int mappedLine)
+        internal void Arm(PmdValue snapshot, ulong address, int index, int owner, string mappedFile, int mappedLine)
         {
             // References written only when they change: a map made again at the same place pays no write barrier.
             if (!ReferenceEquals(PmdValue, snapshot))
@@ -159,7 +159,7 @@ namespace KernelDiscipline.Runtime
             Address = address;
             Index = index;
             line = mappedLine;
-            ownerThread = Environment.CurrentManagedThreadId;
+            ownerThread = owner;
             released = false;
         }
 

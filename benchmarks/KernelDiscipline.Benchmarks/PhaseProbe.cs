@@ -18,10 +18,13 @@ namespace KernelDiscipline.Benchmarks;
 /// </summary>
 internal static class PhaseProbe
 {
+    /// <summary>Medians over the rounds: ms per phase for the whole corpus, and the engine's allocation per tracked body.</summary>
+    public sealed record Phases(int Bodies, double BindingMs, double OperationsMs, double GraphMs, double EngineMs, double EngineKbPerBody);
+
     /// <summary>PROBE_ENGINE_REPEAT=N runs the engine N times per body (for a profiler: the engine then dominates the trace).</summary>
     private static readonly int EngineRepeats = int.TryParse(Environment.GetEnvironmentVariable("PROBE_ENGINE_REPEAT"), out int n) && n > 0 ? n : 1;
 
-    public static void Run(int methods, double density, int rounds = 7)
+    public static Phases Measure(int methods, double density, int rounds = 7)
     {
         var source = CorpusGenerator.Corpus(methods, density);
         var phases = new List<double[]>();
@@ -86,17 +89,9 @@ internal static class PhaseProbe
             }
 
             trackedBodies = bodies;
-            if (round == 0)
-            {
-                Console.WriteLine($"{bodies} tracked bodies of {methods}");
-            }
         }
 
-        string[] labels = { "binding (GetSymbolInfo of tracked-name calls, all bodies)", "GetOperation (tracked bodies)", "ControlFlowGraph.Create", "engine (DataflowEngine.Run)" };
-        Console.WriteLine($"engine allocation: {AnalyzerCost.Median(phases.Select(p => p[4]).ToList()) / 1024:F1} MB in all, {AnalyzerCost.Median(phases.Select(p => p[4]).ToList()) / trackedBodies:F1} KB per tracked body");
-        for (int i = 0; i < labels.Length; i++)
-        {
-            Console.WriteLine($"{labels[i]}: {AnalyzerCost.Median(phases.Select(p => p[i]).ToList()):F1} ms");
-        }
+        double Median(int i) => AnalyzerCost.Median(phases.Select(p => p[i]).ToList());
+        return new Phases(trackedBodies, Median(0), Median(1), Median(2), Median(3), Median(4) / Math.Max(1, trackedBodies));
     }
 }
