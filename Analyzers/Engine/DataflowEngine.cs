@@ -29,6 +29,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
         private Findings? findings;
         private readonly Liveness liveness;
+        private readonly List<IFlowAnonymousFunctionOperation> lambdas = new List<IFlowAnonymousFunctionOperation>();
 
         private readonly LockSummaries? summaries;
         private readonly int depth;
@@ -46,8 +47,8 @@ namespace KernelDiscipline.Analyzers.Engine
             this.cancellation = cancellation;
             inputs = new FlowState?[cfg.Blocks.Length];
             deadAt = new Func<ISymbol, bool>?[cfg.Blocks.Length];
-            CollectSites();
             liveness = new Liveness(cfg);
+            Collect();
         }
 
         /// <summary>Local functions and lambdas of this body that call tracked APIs: each is analysed as its own body.</summary>
@@ -107,25 +108,9 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            foreach (var block in cfg.Blocks)
+            foreach (var lambda in lambdas)
             {
-                foreach (var operation in block.Operations)
-                {
-                    CollectLambdas(operation);
-                }
-
-                if (block.BranchValue != null)
-                {
-                    CollectLambdas(block.BranchValue);
-                }
-            }
-        }
-
-        private void CollectLambdas(IOperation root)
-        {
-            foreach (var operation in root.DescendantsAndSelf())
-            {
-                if (operation is IFlowAnonymousFunctionOperation lambda && isTrackedFunction(lambda.Symbol))
+                if (isTrackedFunction(lambda.Symbol))
                 {
                     nested.Add((cfg.GetAnonymousFunctionControlFlowGraphInScope(lambda, cancellation), lambda.Symbol));
                 }
@@ -171,35 +156,52 @@ namespace KernelDiscipline.Analyzers.Engine
             return operation;
         }
 
-        private void CollectSites()
+        /// <summary>
+        /// The one walk over the graph's operations before the pass: acquisition sites, lambdas (their own bodies), and
+        /// the variable reads liveness needs.
+        /// </summary>
+        private void Collect()
         {
             foreach (var block in cfg.Blocks)
             {
                 foreach (var operation in block.Operations)
                 {
-                    CollectSites(operation);
+                    Collect(operation);
                 }
 
                 if (block.BranchValue != null)
                 {
-                    CollectSites(block.BranchValue);
+                    Collect(block.BranchValue);
                 }
             }
         }
 
-        private void CollectSites(IOperation root)
+        private void Collect(IOperation root)
         {
             foreach (var operation in root.DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation invocation)
+                switch (operation)
                 {
-                    var annotation = known.Annotation(invocation.TargetMethod);
-                    if (annotation.Fallible || annotation.AcquiresReturn || annotation.ChargesReturn != null)
-                    {
-                        var site = new AcquireSite(siteList.Count, invocation, annotation);
-                        sites[invocation] = site;
-                        siteList.Add(site);
-                    }
+                    case ILocalReferenceOperation local:
+                        liveness.NoteRead(local, local.Local);
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        liveness.NoteRead(parameter, parameter.Parameter);
+                        break;
+                    case IInvocationOperation invocation:
+                        var annotation = known.Annotation(invocation.TargetMethod);
+                        if (annotation.Fallible || annotation.AcquiresReturn || annotation.ChargesReturn != null)
+                        {
+                            var site = new AcquireSite(siteList.Count, invocation, annotation);
+                            sites[invocation] = site;
+                            siteList.Add(site);
+                        }
+
+                        break;
+                    case IFlowAnonymousFunctionOperation lambda:
+                        lambdas.Add(lambda);
+                        liveness.NoteNestedFunction(lambda.Syntax);
+                        break;
                 }
             }
         }

@@ -21,22 +21,13 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Names used inside the lambdas and local functions of the body: the locals they may capture.</summary>
         private readonly HashSet<string> namesInNestedFunctions = new HashSet<string>(System.StringComparer.Ordinal);
 
-        public Liveness(ControlFlowGraph cfg)
-        {
-            var loops = Scan(cfg.OriginalOperation.Syntax);
-            foreach (var block in cfg.Blocks)
-            {
-                foreach (var operation in block.Operations)
-                {
-                    Note(operation, loops);
-                }
+        private readonly List<TextSpan> loops;
 
-                if (block.BranchValue != null)
-                {
-                    Note(block.BranchValue, loops);
-                }
-            }
-        }
+        /// <summary>
+        /// Reads the loops from the body's statements; the engine then hands over every local and parameter reference
+        /// (<see cref="NoteRead"/>) and every lambda (<see cref="NoteNestedFunction"/>) in its one walk of the graph.
+        /// </summary>
+        public Liveness(ControlFlowGraph cfg) => loops = Scan(cfg.OriginalOperation.Syntax);
 
         /// <summary>Whether a lambda or local function of the body may capture this local (by name: conservative).</summary>
         public bool IsCaptured(ISymbol symbol) => symbol is ILocalSymbol or IParameterSymbol && namesInNestedFunctions.Contains(symbol.Name);
@@ -50,62 +41,57 @@ namespace KernelDiscipline.Analyzers.Engine
         public static int PositionOf(BasicBlock block) =>
             block.Operations.Length > 0 ? block.Operations[0].Syntax.SpanStart : block.BranchValue?.Syntax.SpanStart ?? -1;
 
-        private void Note(IOperation root, List<TextSpan> loops)
+        /// <summary>A local or parameter reference of the graph: a read keeps the variable live to its end (to its loop's end inside a loop).</summary>
+        public void NoteRead(IOperation reference, ISymbol symbol)
         {
-            foreach (var operation in root.DescendantsAndSelf())
+            if (reference.Parent is ISimpleAssignmentOperation { Target: var target } && target == reference)
             {
-                ISymbol? symbol = operation switch
-                {
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    _ => null,
-                };
-                if (symbol is null || operation.Parent is ISimpleAssignmentOperation { Target: var target } && target == operation)
-                {
-                    continue; // a write is no read
-                }
+                return; // a write is no read
+            }
 
-                int end = operation.Syntax.Span.End;
-                foreach (var loop in loops)
+            int start = reference.Syntax.SpanStart;
+            int end = reference.Syntax.Span.End;
+            foreach (var loop in loops)
+            {
+                if (loop.Contains(start) && loop.End > end)
                 {
-                    if (loop.Contains(operation.Syntax.SpanStart) && loop.End > end)
-                    {
-                        end = loop.End;
-                    }
+                    end = loop.End;
                 }
+            }
 
-                if (!liveUntil.TryGetValue(symbol, out int known) || known < end)
+            if (!liveUntil.TryGetValue(symbol, out int known) || known < end)
+            {
+                liveUntil[symbol] = end;
+            }
+        }
+
+        /// <summary>A lambda or local function of the body: the names it uses may be captured locals.</summary>
+        public void NoteNestedFunction(SyntaxNode function)
+        {
+            foreach (var node in function.DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax identifier)
                 {
-                    liveUntil[symbol] = end;
+                    namesInNestedFunctions.Add(identifier.Identifier.ValueText);
                 }
             }
         }
 
         /// <summary>
-        /// One walk of the body's syntax: the loops (loop statements and backward gotos) and the names used inside
-        /// lambdas and local functions.
+        /// One walk of the body's statements (never into expressions: only lambdas hold statements there, and they are
+        /// graphs of their own): the loops (loop statements and backward gotos) and the local functions.
         /// </summary>
         private List<TextSpan> Scan(SyntaxNode body)
         {
-            var loops = new List<TextSpan>();
+            var found = new List<TextSpan>();
             Dictionary<string, int>? labels = null;
             List<GotoStatementSyntax>? gotos = null;
-            int nestedEnd = -1; // the end of the lambda or local function the walk is inside, if any
-            foreach (var node in body.DescendantNodesAndSelf())
+            foreach (var node in body.DescendantNodesAndSelf(node => node == body || node is not ExpressionSyntax))
             {
-                if (node.SpanStart >= nestedEnd)
-                {
-                    nestedEnd = node != body && node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax ? node.Span.End : -1;
-                }
-                else if (node is IdentifierNameSyntax identifier)
-                {
-                    namesInNestedFunctions.Add(identifier.Identifier.ValueText);
-                }
-
                 switch (node)
                 {
                     case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
-                        loops.Add(node.Span);
+                        found.Add(node.Span);
                         break;
                     case LabeledStatementSyntax label:
                         (labels ??= new Dictionary<string, int>(System.StringComparer.Ordinal))[label.Identifier.ValueText] = label.SpanStart;
@@ -113,18 +99,24 @@ namespace KernelDiscipline.Analyzers.Engine
                     case GotoStatementSyntax { RawKind: (int)SyntaxKind.GotoStatement, Expression: IdentifierNameSyntax } jump:
                         (gotos ??= new List<GotoStatementSyntax>()).Add(jump);
                         break;
+                    case LocalFunctionStatementSyntax function when node != body:
+                        NoteNestedFunction(function);
+                        break;
                 }
             }
 
-            foreach (var jump in gotos ?? (IEnumerable<GotoStatementSyntax>)System.Array.Empty<GotoStatementSyntax>())
+            if (gotos != null && labels != null)
             {
-                if (labels != null && labels.TryGetValue(((IdentifierNameSyntax)jump.Expression!).Identifier.ValueText, out int label) && label < jump.SpanStart)
+                foreach (var jump in gotos)
                 {
-                    loops.Add(TextSpan.FromBounds(label, jump.Span.End));
+                    if (labels.TryGetValue(((IdentifierNameSyntax)jump.Expression!).Identifier.ValueText, out int label) && label < jump.SpanStart)
+                    {
+                        found.Add(TextSpan.FromBounds(label, jump.Span.End));
+                    }
                 }
             }
 
-            return loops;
+            return found;
         }
     }
 }
