@@ -221,8 +221,38 @@ namespace KernelDiscipline.Analyzers.Engine
                 return value;
             }
 
+            /// <summary>The operation kinds a case below handles; every other kind only has its children visited.</summary>
+            private static readonly bool[] HandledKinds = KindTable(
+                OperationKind.Invocation, OperationKind.SimpleAssignment, OperationKind.LocalReference, OperationKind.ParameterReference,
+                OperationKind.FieldReference, OperationKind.PropertyReference, OperationKind.EventReference, OperationKind.MethodReference,
+                OperationKind.FlowCapture, OperationKind.FlowCaptureReference, OperationKind.Conversion, OperationKind.ExpressionStatement,
+                OperationKind.Binary, OperationKind.IsPattern, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement,
+                OperationKind.DeconstructionAssignment, OperationKind.InstanceReference, OperationKind.FlowAnonymousFunction, OperationKind.Tuple,
+                OperationKind.ObjectCreation, OperationKind.AnonymousObjectCreation, OperationKind.ArrayCreation, OperationKind.ArrayInitializer,
+                OperationKind.ArrayElementReference, OperationKind.Await);
+
+            private static bool[] KindTable(params OperationKind[] kinds)
+            {
+                var table = new bool[256];
+                foreach (var kind in kinds)
+                {
+                    table[(int)kind] = true;
+                }
+
+                return table;
+            }
+
             private AbstractValue VisitCore(IOperation operation)
             {
+                // Most operations (literals, unary and binary arithmetic, ...) need no case: one table look-up instead of
+                // two dozen interface type tests each.
+                int kind = (int)operation.Kind;
+                if ((kind >= HandledKinds.Length || !HandledKinds[kind]) && !operation.Syntax.IsKind(SyntaxKind.CollectionExpression))
+                {
+                    VisitChildren(operation);
+                    return AbstractValue.Empty;
+                }
+
                 switch (operation)
                 {
                     case IInvocationOperation invocation:

@@ -44,6 +44,15 @@ if (part == "probe-phases")
     return 0;
 }
 
+if (part == "probe-kd")
+{
+    // probe-kd: KD alone through the analyzer driver at 30 % density, a few times (a profiler's view of the real path).
+    var corpus = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.3));
+    var kdOnly = new AnalyzerCost(1, 5).Measure(corpus, AnalyzerCost.Kd);
+    Console.WriteLine($"KD at 30%: {kdOnly.MedianMs:F0} ms, analyzer {kdOnly.AnalyzerMs:F0} ms");
+    return 0;
+}
+
 if (part == "probe-lockdep")
 {
     // probe-lockdep: a quick look (Stopwatch, no BenchmarkDotNet) at lockdep's price per pair, on and off.
