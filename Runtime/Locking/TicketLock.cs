@@ -93,16 +93,9 @@ namespace KernelDiscipline.Runtime
                 Lockdep.Released(this, shared: false, file, line);
             }
 
-            Release(me, owner);
-        }
-
-        private void Release(int me, int owner)
-        {
             if (owner != me)
             {
-                throw new LockStateException(owner == 0
-                    ? $"Unlock of {this} which is not locked."
-                    : $"Unlock of {this} held by thread {owner}, not by the calling thread {me}.");
+                ThrowNotOwner(me, owner);
             }
 
             Volatile.Write(ref words.OwnerThread, 0);
@@ -113,7 +106,23 @@ namespace KernelDiscipline.Runtime
         /// Enters an RCU read-side section and takes the lock in it, as <see cref="Pmd.MapLock"/> does with a table's
         /// PTL: with lockdep on, one look-up of the thread's state for both. Returns the calling thread's id.
         /// </summary>
-        internal int LockUnderRcu(string file, int line) => LockCore(0, file, line, enterRcu: true);
+        internal int LockUnderRcu(string file, int line)
+        {
+            int me = Environment.CurrentManagedThreadId;
+            Lockdep.ThreadState? lockdep = null;
+            if (Lockdep.Enabled)
+            {
+                lockdep = Lockdep.BeforeAcquireUnderRcu(this, file, line);
+            }
+
+            Take(me);
+            if (Lockdep.Enabled)
+            {
+                Lockdep.Acquired(lockdep, this, 0, shared: false, trylock: false, file, line);
+            }
+
+            return me;
+        }
 
         /// <summary>Releases the lock and leaves the RCU read-side section <see cref="LockUnderRcu"/> entered.</summary>
         internal void UnlockUnderRcu(string file, int line)
@@ -121,7 +130,13 @@ namespace KernelDiscipline.Runtime
             int me = Environment.CurrentManagedThreadId;
             int owner = Volatile.Read(ref words.OwnerThread);
             var lockdep = Lockdep.Enabled ? Lockdep.Released(Lockdep.State, this, file, line) : null;
-            Release(me, owner);
+            if (owner != me)
+            {
+                ThrowNotOwner(me, owner);
+            }
+
+            Volatile.Write(ref words.OwnerThread, 0);
+            Volatile.Write(ref words.NowServing, words.NowServing + 1);
             if (lockdep != null)
             {
                 Lockdep.RcuExit(lockdep, file, line);
@@ -141,45 +156,61 @@ namespace KernelDiscipline.Runtime
             public int OwnerThread;
         }
 
-        private int LockCore(int subclass, string file, int line, bool enterRcu = false)
+        private void LockCore(int subclass, string file, int line)
         {
             int me = Environment.CurrentManagedThreadId;
             Lockdep.ThreadState? lockdep = null; // looked up once for both lockdep calls
             if (Lockdep.Enabled)
             {
-                lockdep = enterRcu
-                    ? Lockdep.BeforeAcquireUnderRcu(this, file, line)
-                    : Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
+                lockdep = Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
             }
 
+            Take(me);
+            if (Lockdep.Enabled)
+            {
+                Lockdep.Acquired(lockdep, this, subclass, shared: false, trylock: false, file, line);
+            }
+        }
+
+        /// <summary>Takes a ticket and waits for it: the lock itself, with lockdep's bookkeeping around it left to the callers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Take(int me)
+        {
             if (Volatile.Read(ref words.OwnerThread) == me)
             {
-                // A second spin_lock of a held spinlock spins forever in the kernel; say so instead.
-                throw new LockStateException($"Recursive lock of {this}: the calling thread already holds it and would spin forever.");
+                ThrowRecursive();
             }
 
             int ticket = Interlocked.Increment(ref words.NextTicket) - 1;
             if (Volatile.Read(ref words.NowServing) != ticket)
             {
-                long started = Lockdep.WaitStarts(); // contended: lock_stat times the wait
-                var spinner = new SpinWait();
-                do
-                {
-                    // A fair lock hands over in ticket order: with more threads than cores the next holder may be
-                    // descheduled, so waiters yield their core to it, and never Sleep(1) (a millisecond per hand-off).
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                }
-                while (Volatile.Read(ref words.NowServing) != ticket);
-                Lockdep.WaitEnded(Class, started);
+                WaitForTurn(ticket);
             }
 
             Volatile.Write(ref words.OwnerThread, me);
-            if (Lockdep.Enabled)
-            {
-                Lockdep.Acquired(lockdep, this, subclass, shared: false, trylock: false, file, line);
-            }
-
-            return me;
         }
+
+        private void WaitForTurn(int ticket)
+        {
+            long started = Lockdep.WaitStarts(); // contended: lock_stat times the wait
+            var spinner = new SpinWait();
+            do
+            {
+                // A fair lock hands over in ticket order: with more threads than cores the next holder may be
+                // descheduled, so waiters yield their core to it, and never Sleep(1) (a millisecond per hand-off).
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+            while (Volatile.Read(ref words.NowServing) != ticket);
+            Lockdep.WaitEnded(Class, started);
+        }
+
+        // A second spin_lock of a held spinlock spins forever in the kernel; say so instead.
+        private void ThrowRecursive() =>
+            throw new LockStateException($"Recursive lock of {this}: the calling thread already holds it and would spin forever.");
+
+        private void ThrowNotOwner(int me, int owner) =>
+            throw new LockStateException(owner == 0
+                ? $"Unlock of {this} which is not locked."
+                : $"Unlock of {this} held by thread {owner}, not by the calling thread {me}.");
     }
 }
