@@ -251,6 +251,7 @@ namespace KernelDiscipline.Runtime
             Acquired(null, lockInstance, subclass, shared, trylock, file, line);
 
         /// <summary>Records an acquisition with the state <see cref="BeforeAcquire"/> returned (null: look it up).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Acquired(ThreadState? current, KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
         {
             // Held entries are the calling thread's by construction: the site's thread is filled in only in reports.
@@ -297,6 +298,7 @@ namespace KernelDiscipline.Runtime
             Released(state, lockInstance, file, line);
 
         /// <summary>Records a release with the thread's state (null: it has none yet); returns the state for a following <see cref="RcuExit(ThreadState, string, int)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ThreadState Released(ThreadState? current, KernelLock lockInstance, string file, int line)
         {
             // The warm path: releases are mostly LIFO, so the lock is on top of the stack.
@@ -605,6 +607,7 @@ namespace KernelDiscipline.Runtime
             /// <summary>The lock at <paramref name="index"/>, without building the entry.</summary>
             public KernelLock LockAt(int index) => locks[index];
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Push(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
             {
                 int at = Count;
@@ -629,6 +632,7 @@ namespace KernelDiscipline.Runtime
                 Count = at + 1;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Pop()
             {
                 Count--;
