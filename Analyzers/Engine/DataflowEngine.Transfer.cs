@@ -221,7 +221,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 return value;
             }
 
-            /// <summary>The operation kinds a case below handles; every other kind only has its children visited.</summary>
+            /// <summary>
+            /// The operation kinds a case of <see cref="VisitCore"/> handles; every other kind only has its children
+            /// visited. A new case there needs its kind here, or it is never reached.
+            /// </summary>
             private static readonly bool[] HandledKinds = KindTable(
                 OperationKind.Invocation, OperationKind.SimpleAssignment, OperationKind.LocalReference, OperationKind.ParameterReference,
                 OperationKind.FieldReference, OperationKind.PropertyReference, OperationKind.EventReference, OperationKind.MethodReference,
@@ -253,7 +256,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return AbstractValue.Empty;
                 }
 
-                switch (operation)
+                switch (operation) // every case's kind is in HandledKinds
                 {
                     case IInvocationOperation invocation:
                         return VisitInvocation(invocation);

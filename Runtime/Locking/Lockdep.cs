@@ -134,21 +134,8 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static ThreadState? BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line)
-        {
-            // The warm path: nothing held, and not in an RCU section or in one where this class alone was validated
-            // (a map's PTL); then the chain this thread validated last. Returns the thread's state so that Acquired
-            // need not look it up again.
-            var current = state;
-            if (current is null || (current.Held.Count == 0 &&
-                (current.RcuDepth == 0 || (subclass == 0 && lockInstance.Class.ValidatedAloneUnderRcu == epoch))))
-            {
-                return current;
-            }
-
-            BeforeAcquireSlow(current, lockInstance, subclass, file, line);
-            return current;
-        }
+        internal static ThreadState? BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line) =>
+            BeforeAcquire(state, lockInstance, subclass, file, line);
 
         /// <summary>
         /// Enters an RCU read-side section and validates the lock taken first inside it (a map's PTL): one look-up of
@@ -157,11 +144,23 @@ namespace KernelDiscipline.Runtime
         internal static ThreadState BeforeAcquireUnderRcu(KernelLock lockInstance, string file, int line)
         {
             var current = RcuEnter(file, line);
-            if (current.Held.Count != 0 || lockInstance.Class.ValidatedAloneUnderRcu != epoch)
+            BeforeAcquire(current, lockInstance, 0, file, line);
+            return current;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ThreadState? BeforeAcquire(ThreadState? current, KernelLock lockInstance, int subclass, string file, int line)
+        {
+            // The warm path: nothing held, and not in an RCU section or in one where this class alone was validated
+            // (a map's PTL); then the chain this thread validated last. Returns the thread's state so that Acquired
+            // need not look it up again.
+            if (current is null || (current.Held.Count == 0 &&
+                (current.RcuDepth == 0 || (subclass == 0 && lockInstance.Class.ValidatedAloneUnderRcu == epoch))))
             {
-                BeforeAcquireSlow(current, lockInstance, 0, file, line);
+                return current;
             }
 
+            BeforeAcquireSlow(current, lockInstance, subclass, file, line);
             return current;
         }
 
@@ -250,7 +249,7 @@ namespace KernelDiscipline.Runtime
         internal static void Acquired(KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line) =>
             Acquired(null, lockInstance, subclass, shared, trylock, file, line);
 
-        /// <summary>Records an acquisition with the state <see cref="BeforeAcquire"/> returned (null: look it up).</summary>
+        /// <summary>Records an acquisition with the state <see cref="BeforeAcquire(KernelLock, int, bool, string, int)"/> returned (null: look it up).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void Acquired(ThreadState? current, KernelLock lockInstance, int subclass, bool shared, bool trylock, string file, int line)
         {

@@ -84,23 +84,7 @@ namespace KernelDiscipline.Runtime
         /// <summary>Releases the lock (<c>spin_unlock</c>).</summary>
         /// <exception cref="LockStateException">The calling thread does not hold the lock.</exception>
         [Releases]
-        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
-        {
-            int me = Environment.CurrentManagedThreadId;
-            int owner = Volatile.Read(ref words.OwnerThread);
-            if (Lockdep.Enabled)
-            {
-                Lockdep.Released(this, shared: false, file, line);
-            }
-
-            if (owner != me)
-            {
-                ThrowNotOwner(me, owner);
-            }
-
-            Volatile.Write(ref words.OwnerThread, 0);
-            Volatile.Write(ref words.NowServing, words.NowServing + 1);
-        }
+        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Release(file, line);
 
         /// <summary>
         /// Enters an RCU read-side section and takes the lock in it, as <see cref="Pmd.MapLock"/> does with a table's
@@ -127,6 +111,17 @@ namespace KernelDiscipline.Runtime
         /// <summary>Releases the lock and leaves the RCU read-side section <see cref="LockUnderRcu"/> entered.</summary>
         internal void UnlockUnderRcu(string file, int line)
         {
+            var lockdep = Release(file, line);
+            if (lockdep != null)
+            {
+                Lockdep.RcuExit(lockdep, file, line);
+            }
+        }
+
+        /// <summary>The release itself; returns lockdep's state of the thread when lockdep is on (null when off).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Lockdep.ThreadState? Release(string file, int line)
+        {
             int me = Environment.CurrentManagedThreadId;
             int owner = Volatile.Read(ref words.OwnerThread);
             var lockdep = Lockdep.Enabled ? Lockdep.Released(Lockdep.State, this, file, line) : null;
@@ -137,10 +132,7 @@ namespace KernelDiscipline.Runtime
 
             Volatile.Write(ref words.OwnerThread, 0);
             Volatile.Write(ref words.NowServing, words.NowServing + 1);
-            if (lockdep != null)
-            {
-                Lockdep.RcuExit(lockdep, file, line);
-            }
+            return lockdep;
         }
 
         [StructLayout(LayoutKind.Explicit, Size = 128)]
