@@ -221,123 +221,88 @@ namespace KernelDiscipline.Analyzers.Engine
                 return value;
             }
 
-            /// <summary>
-            /// The operation kinds a case of <see cref="VisitCore"/> handles; every other kind only has its children
-            /// visited. A new case there needs its kind here, or it is never reached.
-            /// </summary>
-            private static readonly bool[] HandledKinds = KindTable(
-                OperationKind.Invocation, OperationKind.SimpleAssignment, OperationKind.LocalReference, OperationKind.ParameterReference,
-                OperationKind.FieldReference, OperationKind.PropertyReference, OperationKind.EventReference, OperationKind.MethodReference,
-                OperationKind.FlowCapture, OperationKind.FlowCaptureReference, OperationKind.Conversion, OperationKind.ExpressionStatement,
-                OperationKind.Binary, OperationKind.IsPattern, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement,
-                OperationKind.DeconstructionAssignment, OperationKind.InstanceReference, OperationKind.FlowAnonymousFunction, OperationKind.Tuple,
-                OperationKind.ObjectCreation, OperationKind.AnonymousObjectCreation, OperationKind.ArrayCreation, OperationKind.ArrayInitializer,
-                OperationKind.ArrayElementReference, OperationKind.Await);
-
-            private static bool[] KindTable(params OperationKind[] kinds)
-            {
-                var table = new bool[256];
-                foreach (var kind in kinds)
-                {
-                    table[(int)kind] = true;
-                }
-
-                return table;
-            }
-
             private AbstractValue VisitCore(IOperation operation)
             {
-                // Most operations (literals, unary and binary arithmetic, ...) need no case: one table look-up instead of
-                // two dozen interface type tests each.
-                int kind = (int)operation.Kind;
-                if ((kind >= HandledKinds.Length || !HandledKinds[kind]) && !operation.Syntax.IsKind(SyntaxKind.CollectionExpression))
+                // A switch on the kind (a jump table) instead of two dozen interface type tests: most operations
+                // (literals, arithmetic, ...) need no case; each kind names exactly one operation interface to cast to.
+                switch (operation.Kind)
                 {
-                    VisitChildren(operation);
-                    return AbstractValue.Empty;
-                }
-
-                switch (operation) // every case's kind is in HandledKinds
-                {
-                    case IInvocationOperation invocation:
-                        return VisitInvocation(invocation);
-                    case ISimpleAssignmentOperation assignment:
-                        return VisitAssignment(assignment);
-                    case ILocalReferenceOperation local:
-                        return ReadPath(new PathKey(local.Local, null), operation);
-                    case IParameterReferenceOperation parameter:
-                        return ReadPath(new PathKey(parameter.Parameter, null), operation);
-                    case IMemberReferenceOperation member:
-                        return VisitMemberReference(member);
-                    case IFlowCaptureOperation capture:
+                    case OperationKind.Invocation:
+                        return VisitInvocation((IInvocationOperation)operation);
+                    case OperationKind.SimpleAssignment:
+                        return VisitAssignment((ISimpleAssignmentOperation)operation);
+                    case OperationKind.LocalReference:
+                        return ReadPath(new PathKey(((ILocalReferenceOperation)operation).Local, null), operation);
+                    case OperationKind.ParameterReference:
+                        return ReadPath(new PathKey(((IParameterReferenceOperation)operation).Parameter, null), operation);
+                    case OperationKind.FieldReference:
+                    case OperationKind.PropertyReference:
+                    case OperationKind.EventReference:
+                    case OperationKind.MethodReference:
+                        return VisitMemberReference((IMemberReferenceOperation)operation);
+                    case OperationKind.FlowCapture:
+                        var capture = (IFlowCaptureOperation)operation;
                         var captured = Visit(capture.Value);
                         Facts.Captures[capture.Id] = captured;
                         return captured;
-                    case IFlowCaptureReferenceOperation captureReference:
-                        return Facts.Captures.TryGetValue(captureReference.Id, out var value) ? value : AbstractValue.Empty;
-                    case IConversionOperation conversion:
-                        return Visit(conversion.Operand);
-                    case IExpressionStatementOperation { Syntax: LockStatementSyntax lockStatement } statement:
+                    case OperationKind.FlowCaptureReference:
+                        return Facts.Captures.TryGetValue(((IFlowCaptureReferenceOperation)operation).Id, out var value) ? value : AbstractValue.Empty;
+                    case OperationKind.Conversion:
+                        return Visit(((IConversionOperation)operation).Operand);
+                    case OperationKind.ExpressionStatement:
+                        var statement = (IExpressionStatementOperation)operation;
                         Visit(statement.Operation);
-                        EnterLockStatement(lockStatement, statement.Operation);
-                        return AbstractValue.Empty;
-                    case IExpressionStatementOperation statement:
-                        Visit(statement.Operation);
-                        if (Unwrap(statement.Operation) is IInvocationOperation discarded)
+                        if (statement.Syntax is LockStatementSyntax lockStatement)
+                        {
+                            EnterLockStatement(lockStatement, statement.Operation);
+                        }
+                        else if (Unwrap(statement.Operation) is IInvocationOperation discarded)
                         {
                             Discard(discarded);
                         }
 
                         return AbstractValue.Empty;
-                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when engine.Reporting:
-                        VisitChildren(comparison);
-                        NoteErrnoComparison(comparison, comparison.RightOperand, comparison.LeftOperand);
-                        NoteErrnoComparison(comparison, comparison.LeftOperand, comparison.RightOperand);
-                        return AbstractValue.Empty;
-                    case IIsPatternOperation pattern:
-                        var tested = Visit(pattern.Value);
-                        VisitChildren(pattern.Pattern);
-                        if (pattern.Pattern is IConstantPatternOperation constantPattern && engine.Reporting)
+                    case OperationKind.Binary:
+                        VisitChildren(operation);
+                        if (engine.Reporting && operation is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison)
                         {
-                            NoteErrnoComparison(pattern, constantPattern.Value, pattern.Value);
-                        }
-
-                        // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
-                        var declared = DeclaredSymbol(pattern.Pattern);
-                        if (declared != null && tested.Resources.IsEmpty is false)
-                        {
-                            Facts.Vars[new PathKey(declared, null)] = tested.Resources;
+                            NoteErrnoComparison(comparison, comparison.RightOperand, comparison.LeftOperand);
+                            NoteErrnoComparison(comparison, comparison.LeftOperand, comparison.RightOperand);
                         }
 
                         return AbstractValue.Empty;
-                    case ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+                    case OperationKind.IsPattern:
+                        return VisitIsPattern((IIsPatternOperation)operation);
+                    case OperationKind.CompoundAssignment:
+                    case OperationKind.Increment:
+                    case OperationKind.Decrement:
+                    case OperationKind.DeconstructionAssignment:
                         VisitChildren(operation);
                         ForgetTargets(operation);
                         return AbstractValue.Empty;
-                    case IInstanceReferenceOperation:
+                    case OperationKind.InstanceReference:
                         return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
-                    case IFlowAnonymousFunctionOperation:
+                    case OperationKind.FlowAnonymousFunction:
                         return AbstractValue.Empty; // analysed as its own body
-                    case ITupleOperation tuple:
+                    case OperationKind.Tuple:
                         // A tuple carries what its elements hold: `return (pte, 0);` hands the map on.
                         var elements = SiteSet.Empty;
-                        foreach (var element in tuple.Elements)
+                        foreach (var item in ((ITupleOperation)operation).Elements)
                         {
-                            elements = elements.Union(Visit(element).Resources);
+                            elements = elements.Union(Visit(item).Resources);
                         }
 
                         return new AbstractValue(elements, ConstValue.Unknown);
-                    case IObjectCreationOperation { Constructor: { } constructor } creation when engine.known.Annotation(constructor).AcquiresScope:
-                        return ConstructGuard(creation, engine.known.Annotation(constructor));
-                    case IObjectCreationOperation or IAnonymousObjectCreationOperation or IArrayCreationOperation or IArrayInitializerOperation:
-                    case var _ when operation.Syntax.IsKind(SyntaxKind.CollectionExpression):
-                        // Built into a new object or collection: ownership goes with it, as with a call's argument.
-                        foreach (var child in operation.ChildOperations)
-                        {
-                            Escape(child is IArgumentOperation argument ? Visit(argument.Value) : Visit(child));
-                        }
-
-                        return AbstractValue.Empty;
-                    case IArrayElementReferenceOperation element:
+                    case OperationKind.ObjectCreation:
+                        var creation = (IObjectCreationOperation)operation;
+                        var annotation = creation.Constructor is null ? MethodAnnotation.None : engine.known.Annotation(creation.Constructor);
+                        return annotation.AcquiresScope ? ConstructGuard(creation, annotation) : VisitNewCollection(operation);
+                    case OperationKind.AnonymousObjectCreation:
+                    case OperationKind.ArrayCreation:
+                    case OperationKind.ArrayInitializer:
+                        return VisitNewCollection(operation);
+                    case OperationKind.ArrayElementReference:
+                        var element = (IArrayElementReferenceOperation)operation;
                         var array = Visit(element.ArrayReference);
                         var indices = new List<IOperation>(element.Indices);
                         foreach (var index in indices)
@@ -346,15 +311,50 @@ namespace KernelDiscipline.Analyzers.Engine
                         }
 
                         return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, ElementKey(array.LockKey, indices), engine.known.LockClassOf(element.Type));
-                    case IAwaitOperation awaited:
-                        VisitChildren(awaited);
+                    case OperationKind.Await:
+                        VisitChildren(operation);
                         // The continuation may run on another thread: a spinning lock held across it cannot be released there.
-                        CheckSleep(null, awaited.Syntax, atAwait: true);
+                        CheckSleep(null, operation.Syntax, atAwait: true);
                         return AbstractValue.Empty;
                     default:
+                        if (operation.Syntax.IsKind(SyntaxKind.CollectionExpression))
+                        {
+                            return VisitNewCollection(operation); // no operation kind of its own in the oldest Roslyn we support
+                        }
+
                         VisitChildren(operation);
                         return AbstractValue.Empty;
                 }
+            }
+
+            private AbstractValue VisitIsPattern(IIsPatternOperation pattern)
+            {
+                var tested = Visit(pattern.Value);
+                VisitChildren(pattern.Pattern);
+                if (pattern.Pattern is IConstantPatternOperation constantPattern && engine.Reporting)
+                {
+                    NoteErrnoComparison(pattern, constantPattern.Value, pattern.Value);
+                }
+
+                // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
+                var declared = DeclaredSymbol(pattern.Pattern);
+                if (declared != null && tested.Resources.IsEmpty is false)
+                {
+                    Facts.Vars[new PathKey(declared, null)] = tested.Resources;
+                }
+
+                return AbstractValue.Empty;
+            }
+
+            /// <summary>Built into a new object or collection: ownership goes with it, as with a call's argument.</summary>
+            private AbstractValue VisitNewCollection(IOperation operation)
+            {
+                foreach (var child in operation.ChildOperations)
+                {
+                    Escape(child is IArgumentOperation argument ? Visit(argument.Value) : Visit(child));
+                }
+
+                return AbstractValue.Empty;
             }
 
             /// <summary>KD304: <paramref name="constant"/> is a positive Errno constant as written (<c>Errno.EAGAIN</c>, not negated).</summary>
