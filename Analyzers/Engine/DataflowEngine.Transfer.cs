@@ -40,7 +40,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 return;
             }
 
-            foreach (var partition in new List<KeyValuePair<int, FlowFacts>>(input.Partitions))
+            foreach (var partition in input.Partitions.ToArray())
             {
                 ProcessPartition(block, partition.Key, partition.Value, onEdge);
             }
@@ -48,15 +48,15 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private void ProcessPartition(BasicBlock block, int key, FlowFacts input, EdgeHandler onEdge)
         {
-            var values = valuePool.Count > 0 ? valuePool.Pop() : new Dictionary<IOperation, AbstractValue>();
+            var transfer = transferPool.Count > 0 ? transferPool.Pop() : new Transfer(this);
             try
             {
-                ProcessPartition(block, key, input, values, onEdge);
+                ProcessPartition(block, key, input, transfer, onEdge);
             }
             finally
             {
-                values.Clear();
-                valuePool.Push(values);
+                transfer.End();
+                transferPool.Push(transfer);
             }
         }
 
@@ -83,10 +83,10 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        /// <summary>Value caches reused across blocks (a finally region run from an edge takes another one).</summary>
-        private readonly Stack<Dictionary<IOperation, AbstractValue>> valuePool = new Stack<Dictionary<IOperation, AbstractValue>>();
+        /// <summary>Transfers and their value caches, reused across blocks (a finally region run from an edge takes another one).</summary>
+        private readonly Stack<Transfer> transferPool = new Stack<Transfer>();
 
-        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Dictionary<IOperation, AbstractValue> values, EdgeHandler onEdge)
+        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Transfer transfer, EdgeHandler onEdge)
         {
             // A loop that moves on to its next page skipped the failed one: it is not retried.
             var facts = input.Clone();
@@ -109,7 +109,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             {
-                var transfer = new Transfer(this, facts, key, values);
+                transfer.Begin(facts, key);
                 foreach (var operation in block.Operations)
                 {
                     ReconcileLockStatements(transfer.Facts, operation.Syntax.SpanStart);
@@ -187,15 +187,24 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             private readonly DataflowEngine engine;
 
-            public Transfer(DataflowEngine engine, FlowFacts facts, int key, Dictionary<IOperation, AbstractValue> values)
+            public Transfer(DataflowEngine engine) => this.engine = engine;
+
+            /// <summary>Starts on one partition of one block.</summary>
+            public void Begin(FlowFacts facts, int key)
             {
-                this.engine = engine;
                 Facts = facts;
                 Key = key;
-                Values = values;
+                Dead = false;
             }
 
-            public FlowFacts Facts { get; }
+            /// <summary>Done with the block: the transfer goes back to the pool, its value cache emptied.</summary>
+            public void End()
+            {
+                Values.Clear();
+                Facts = null!;
+            }
+
+            public FlowFacts Facts { get; private set; } = null!;
 
             /// <summary>The partition: <see cref="FlowState.Normal"/>, or the site whose failed acquisition this path follows.</summary>
             public int Key { get; private set; }
@@ -203,7 +212,7 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The path cannot continue (a call that does not return, or an impossible branch).</summary>
             public bool Dead { get; private set; }
 
-            public Dictionary<IOperation, AbstractValue> Values { get; }
+            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>();
 
             public AbstractValue Visit(IOperation operation)
             {

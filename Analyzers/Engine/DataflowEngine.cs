@@ -25,7 +25,6 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>();
         private readonly List<AcquireSite> siteList = new List<AcquireSite>();
         private readonly FlowState?[] inputs;
-        private readonly Func<ISymbol, bool>?[] deadAt;
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
         private Findings? findings;
         private readonly Liveness liveness;
@@ -46,7 +45,6 @@ namespace KernelDiscipline.Analyzers.Engine
             this.isTrackedFunction = isTrackedFunction;
             this.cancellation = cancellation;
             inputs = new FlowState?[cfg.Blocks.Length];
-            deadAt = new Func<ISymbol, bool>?[cfg.Blocks.Length];
             liveness = new Liveness(cfg);
             Collect();
         }
@@ -176,10 +174,21 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
+        /// <summary>The walk's own stack, reused across roots: DescendantsAndSelf allocates an iterator and a stack per root.</summary>
+        private readonly Stack<IOperation> collectStack = new Stack<IOperation>();
+
         private void Collect(IOperation root)
         {
-            foreach (var operation in root.DescendantsAndSelf())
+            // Pre-order, as DescendantsAndSelf walks (site numbers follow it), with no recursion (expressions nest deeply).
+            collectStack.Push(root);
+            while (collectStack.Count > 0)
             {
+                var operation = collectStack.Pop();
+                foreach (var child in operation.ChildOperations.Reverse())
+                {
+                    collectStack.Push(child);
+                }
+
                 switch (operation)
                 {
                     case ILocalReferenceOperation local:
@@ -224,15 +233,15 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 int position = Liveness.PositionOf(destination);
-                var isDead = DeadAt(destination.Ordinal, position);
+                var dead = liveness.At(position);
                 if (position >= 0)
                 {
-                    facts.ForgetDead(isDead);
+                    facts.ForgetDead(dead);
                 }
 
                 var target = inputs[destination.Ordinal] ??= new FlowState();
                 bool changed = target.Join(key, facts, owned: true);
-                if (changed | (position >= 0 && target.Fold(isDead)))
+                if (changed | (position >= 0 && target.Fold(dead)))
                 {
                     work.Add(destination.Ordinal);
                 }
@@ -261,10 +270,6 @@ namespace KernelDiscipline.Analyzers.Engine
 
             return true;
         }
-
-        /// <summary>Whether a variable is dead where a block starts: one test per block, made once.</summary>
-        private Func<ISymbol, bool> DeadAt(int ordinal, int position) =>
-            deadAt[ordinal] ??= symbol => liveness.DeadAt(symbol, position);
 
         /// <summary>
         /// A catch handler may start anywhere in its try region: join what each try block starts with, after the

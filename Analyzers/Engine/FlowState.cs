@@ -491,7 +491,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Whether a live variable or a flow capture may still hold what site <paramref name="site"/> returned.</summary>
-        public bool Observes(int site, System.Func<ISymbol, bool> isDead)
+        public bool Observes(int site, DeadVariables dead)
         {
             foreach (var pair in Captures.Pairs)
             {
@@ -503,7 +503,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             foreach (var pair in Vars.Pairs)
             {
-                if (pair.Value.Contains(site) && !isDead(pair.Key.Root))
+                if (pair.Value.Contains(site) && !dead.Contains(pair.Key.Root))
                 {
                     return true;
                 }
@@ -540,12 +540,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// Forgets what is known of variables that are dead here (<see cref="Liveness"/>): long bodies declare many
         /// locals at the top, and carrying each to the end made every state grow with the body.
         /// </summary>
-        public void ForgetDead(System.Func<ISymbol, bool> isDead)
+        public void ForgetDead(DeadVariables dead)
         {
             List<PathKey>? vars = null;
             foreach (var pair in Vars.Pairs)
             {
-                if (isDead(pair.Key.Root) && !HoldsAny(pair.Value))
+                if (dead.Contains(pair.Key.Root) && !HoldsAny(pair.Value))
                 {
                     (vars ??= new List<PathKey>()).Add(pair.Key);
                 }
@@ -555,7 +555,7 @@ namespace KernelDiscipline.Analyzers.Engine
             List<ISymbol>? constants = null;
             foreach (var symbol in Constants.Keys)
             {
-                if (isDead(symbol))
+                if (dead.Contains(symbol))
                 {
                     (constants ??= new List<ISymbol>()).Add(symbol);
                 }
@@ -565,7 +565,7 @@ namespace KernelDiscipline.Analyzers.Engine
             List<ISymbol>? errors = null;
             foreach (var symbol in Errors.Keys)
             {
-                if (isDead(symbol))
+                if (dead.Contains(symbol))
                 {
                     (errors ??= new List<ISymbol>()).Add(symbol);
                 }
@@ -619,7 +619,8 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         public const int Normal = -1;
 
-        public Dictionary<int, FlowFacts> Partitions { get; } = new Dictionary<int, FlowFacts>();
+        /// <summary>A field, not a property: the list is a struct and is changed in place.</summary>
+        public PartitionList Partitions;
 
         /// <summary>
         /// Failed-acquisition partitions folded into the normal one here: from this point on, a failure path could
@@ -661,7 +662,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// here are judged for it as before. Without this, each silently skipped map would keep a partition alive to
         /// the end of the body: time and memory quadratic in long methods.
         /// </summary>
-        public bool Fold(System.Func<ISymbol, bool> isDead)
+        public bool Fold(DeadVariables dead)
         {
             if (Partitions.Count < 2 || !Partitions.TryGetValue(Normal, out var normal))
             {
@@ -671,7 +672,7 @@ namespace KernelDiscipline.Analyzers.Engine
             List<int>? folded = null;
             foreach (var partition in Partitions)
             {
-                if (partition.Key != Normal && partition.Value.SameOutcomes(normal) && !partition.Value.Observes(partition.Key, isDead))
+                if (partition.Key != Normal && partition.Value.SameOutcomes(normal) && !partition.Value.Observes(partition.Key, dead))
                 {
                     (folded ??= new List<int>()).Add(partition.Key);
                 }
@@ -692,6 +693,143 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return true;
+        }
+    }
+
+    /// <summary>
+    /// The partitions of a state, in the order they arrived. Almost every state has one (the normal paths), so the
+    /// first is held inline: a dictionary per state was a tenth of the engine's allocation.
+    /// </summary>
+    internal struct PartitionList
+    {
+        private int firstKey;
+        private FlowFacts? first;
+        private List<KeyValuePair<int, FlowFacts>>? rest;
+
+        public int Count => first is null ? 0 : 1 + (rest?.Count ?? 0);
+
+        public bool TryGetValue(int key, out FlowFacts facts)
+        {
+            if (first != null && firstKey == key)
+            {
+                facts = first;
+                return true;
+            }
+
+            int index = IndexInRest(key);
+            facts = index >= 0 ? rest![index].Value : null!;
+            return index >= 0;
+        }
+
+        public FlowFacts this[int key]
+        {
+            get => TryGetValue(key, out var facts) ? facts : throw new KeyNotFoundException();
+            set
+            {
+                if (first is null || firstKey == key)
+                {
+                    firstKey = key;
+                    first = value;
+                    return;
+                }
+
+                int index = IndexInRest(key);
+                if (index >= 0)
+                {
+                    rest![index] = new KeyValuePair<int, FlowFacts>(key, value);
+                }
+                else
+                {
+                    (rest ??= new List<KeyValuePair<int, FlowFacts>>(2)).Add(new KeyValuePair<int, FlowFacts>(key, value));
+                }
+            }
+        }
+
+        public bool Remove(int key)
+        {
+            if (first != null && firstKey == key)
+            {
+                if (rest is { Count: > 0 })
+                {
+                    firstKey = rest[0].Key;
+                    first = rest[0].Value;
+                    rest.RemoveAt(0);
+                }
+                else
+                {
+                    first = null;
+                }
+
+                return true;
+            }
+
+            int index = IndexInRest(key);
+            if (index >= 0)
+            {
+                rest!.RemoveAt(index);
+            }
+
+            return index >= 0;
+        }
+
+        /// <summary>A copy of the pairs, for loops whose work may add partitions to this very list.</summary>
+        public KeyValuePair<int, FlowFacts>[] ToArray()
+        {
+            var pairs = new KeyValuePair<int, FlowFacts>[Count];
+            int i = 0;
+            foreach (var pair in this)
+            {
+                pairs[i++] = pair;
+            }
+
+            return pairs;
+        }
+
+        public Enumerator GetEnumerator() => new Enumerator(firstKey, first, rest);
+
+        private int IndexInRest(int key)
+        {
+            if (rest != null)
+            {
+                for (int i = 0; i < rest.Count; i++)
+                {
+                    if (rest[i].Key == key)
+                    {
+                        return i;
+                    }
+                }
+            }
+
+            return -1;
+        }
+
+        public struct Enumerator
+        {
+            private readonly int firstKey;
+            private readonly FlowFacts? first;
+            private readonly List<KeyValuePair<int, FlowFacts>>? rest;
+            private int index;
+
+            public Enumerator(int firstKey, FlowFacts? first, List<KeyValuePair<int, FlowFacts>>? rest)
+            {
+                this.firstKey = firstKey;
+                this.first = first;
+                this.rest = rest;
+                index = -2;
+            }
+
+            public KeyValuePair<int, FlowFacts> Current => index == -1 ? new KeyValuePair<int, FlowFacts>(firstKey, first!) : rest![index];
+
+            public bool MoveNext()
+            {
+                if (first is null)
+                {
+                    return false;
+                }
+
+                index++;
+                return index == -1 || (rest != null && index < rest.Count);
+            }
         }
     }
 }

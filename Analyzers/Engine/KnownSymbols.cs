@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
@@ -129,8 +130,12 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly ConcurrentDictionary<IMethodSymbol, MethodAnnotation> annotations =
             new ConcurrentDictionary<IMethodSymbol, MethodAnnotation>(SymbolEqualityComparer.Default);
 
+        /// <summary>Made once: a method group passed to GetOrAdd would allocate a delegate per look-up.</summary>
+        private readonly Func<IMethodSymbol, MethodAnnotation> readAnnotation;
+
         private KnownSymbols(Compilation compilation, INamedTypeSymbol fallible, INamedTypeSymbol acquires, INamedTypeSymbol releases)
         {
+            readAnnotation = Read;
             Fallible = fallible;
             Acquires = acquires;
             Releases = releases;
@@ -384,7 +389,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         public MethodAnnotation Annotation(IMethodSymbol method) =>
-            annotations.GetOrAdd(method.OriginalDefinition, Read);
+            annotations.GetOrAdd(method.OriginalDefinition, readAnnotation);
 
         /// <summary>A Runtime assertion that crashes when its argument is true (<c>Kernel.BugOn</c>: [DoesNotReturnIf(true)]).</summary>
         public bool IsCrashingAssertion(IMethodSymbol method)

@@ -25,11 +25,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public int Count => map?.Count ?? 0;
 
-        public IEnumerable<TKey> Keys => map is null ? Array.Empty<TKey>() : map.Keys;
+        // The views below enumerate with the dictionary's struct enumerators: an IEnumerable would box one per loop,
+        // and the engine loops over these maps on every edge.
+        public Dictionary<TKey, TValue>.KeyCollection Keys => (map ?? Empty).Keys;
 
-        public IEnumerable<TValue> Values => map is null ? Array.Empty<TValue>() : map.Values;
+        public Dictionary<TKey, TValue>.ValueCollection Values => (map ?? Empty).Values;
 
-        public IEnumerable<KeyValuePair<TKey, TValue>> Pairs => map is null ? Array.Empty<KeyValuePair<TKey, TValue>>() : map;
+        public PairView Pairs => new PairView(map ?? Empty);
 
         public TValue this[TKey key]
         {
@@ -84,6 +86,19 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return map;
+        }
+
+        /// <summary>What an absent map enumerates; never written (<see cref="Writable"/> makes a table of its own).</summary>
+        private static readonly Table Empty = new Table();
+
+        /// <summary>The pairs of a map, for foreach only.</summary>
+        public readonly struct PairView
+        {
+            private readonly Dictionary<TKey, TValue> table;
+
+            public PairView(Dictionary<TKey, TValue> table) => this.table = table;
+
+            public Dictionary<TKey, TValue>.Enumerator GetEnumerator() => table.GetEnumerator();
         }
 
         /// <summary>The dictionary, and whether another map (a clone's or the original's) may see it: then it is copied before a write.</summary>

@@ -14,6 +14,21 @@ namespace KernelDiscipline.Analyzers.Engine
     /// backward goto) that contains the point. Linear in the body; used to fold partitions whose difference nothing
     /// can observe any more.
     /// </summary>
+    /// <summary>The locals and parameters no longer read at one position of the body.</summary>
+    internal readonly struct DeadVariables
+    {
+        private readonly Liveness liveness;
+        private readonly int position;
+
+        public DeadVariables(Liveness liveness, int position)
+        {
+            this.liveness = liveness;
+            this.position = position;
+        }
+
+        public bool Contains(ISymbol symbol) => liveness.DeadAt(symbol, position);
+    }
+
     internal sealed class Liveness
     {
         // Sized for a typical body's variables: growing it was most of the cost of noting reads.
@@ -37,6 +52,9 @@ namespace KernelDiscipline.Analyzers.Engine
         public bool DeadAt(ISymbol symbol, int position) =>
             symbol is ILocalSymbol or IParameterSymbol { RefKind: RefKind.None } &&
             (!liveUntil.TryGetValue(symbol, out int end) || end < position);
+
+        /// <summary>The variables dead at <paramref name="position"/>, as a test to hand on (no closure to allocate).</summary>
+        public DeadVariables At(int position) => new DeadVariables(this, position);
 
         /// <summary>The text position where a block starts, or -1 when it has no operation to tell.</summary>
         public static int PositionOf(BasicBlock block) =>
