@@ -86,10 +86,48 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Transfers and their value caches, reused across blocks (a finally region run from an edge takes another one).</summary>
         private readonly Stack<Transfer> transferPool = new Stack<Transfer>();
 
+        /// <summary>
+        /// Block states an edge did not keep (most edges join into a state that already has the partition), reused:
+        /// copying the input of every block visited was the largest part of the engine's allocation.
+        /// </summary>
+        private readonly Stack<FlowFacts> factsPool = new Stack<FlowFacts>();
+
+        private FlowFacts CopyOf(FlowFacts input)
+        {
+            if (factsPool.Count == 0)
+            {
+                return input.Clone();
+            }
+
+            var copy = factsPool.Pop();
+            input.CopyTo(copy);
+            return copy;
+        }
+
+        private void Recycle(FlowFacts facts)
+        {
+            if (!facts.Stored)
+            {
+                factsPool.Push(facts); // CopyTo overwrites every field when it is reused
+            }
+        }
+
         private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Transfer transfer, EdgeHandler onEdge)
         {
+            var facts = CopyOf(input);
+            try
+            {
+                RunPartition(block, key, facts, transfer, onEdge);
+            }
+            finally
+            {
+                Recycle(facts);
+            }
+        }
+
+        private void RunPartition(BasicBlock block, int key, FlowFacts facts, Transfer transfer, EdgeHandler onEdge)
+        {
             // A loop that moves on to its next page skipped the failed one: it is not retried.
-            var facts = input.Clone();
             if ((key != FlowState.Normal || !facts.Failed.IsEmpty) && iterationAdvance.IsStep(block))
             {
                 if (key != FlowState.Normal && iterationAdvance.Advances(block, siteList[key]))
@@ -129,13 +167,15 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (block.ConditionalSuccessor != null && branchValue != null)
                 {
                     bool jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                    var taken = transfer.Facts.Clone();
+                    var taken = CopyOf(transfer.Facts);
                     int takenKey = transfer.Key;
                     if (transfer.Refine(branchValue, jumpWhen, taken, ref takenKey))
                     {
                         lastValues = transfer.Values;
                         onEdge(block.ConditionalSuccessor, takenKey, taken, null);
                     }
+
+                    Recycle(taken);
 
                     int fallKey = transfer.Key;
                     if (block.FallThroughSuccessor != null && transfer.Refine(branchValue, !jumpWhen, transfer.Facts, ref fallKey))

@@ -253,6 +253,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>): the lock's key.</summary>
         public LazyMap<ISymbol, string> TakenFlags;
 
+        /// <summary>Kept by a state as one of its partitions: never recycled (see DataflowEngine.Recycle).</summary>
+        public bool Stored;
+
         public FlowFacts(int sites)
         {
             Facts = new Fact[sites];
@@ -648,7 +651,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
             if (!Partitions.TryGetValue(key, out var mine))
             {
-                Partitions[key] = owned ? facts : facts.Clone();
+                var kept = owned ? facts : facts.Clone();
+                kept.Stored = true;
+                Partitions[key] = kept;
                 return true;
             }
 
