@@ -168,6 +168,11 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>A local or parameter was written: locks of elements it indexed are other elements now.</summary>
             private void ForgetLocksIndexedBy(ISymbol variable)
             {
+                if (Facts.Locks.Count == 0 && Facts.Released.Count == 0)
+                {
+                    return; // every write to a local asks: most paths hold and released nothing
+                }
+
                 string part = (variable is IParameterSymbol ? "P:" : "L:") + engine.Unique(variable);
                 List<string>? gone = null;
                 foreach (var held in System.Linq.Enumerable.Concat(Facts.Locks.Keys, Facts.Released.Keys))

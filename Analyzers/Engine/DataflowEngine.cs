@@ -348,39 +348,41 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Runs a finally region on one state to its own fixed point and writes its outcome back.</summary>
         private bool RunFinally(ControlFlowRegion region, ref int key, FlowFacts facts)
         {
-            var local = new Dictionary<int, FlowState>();
-            var work = new SortedSet<int> { region.FirstBlockOrdinal };
-            local[region.FirstBlockOrdinal] = new FlowState();
-            local[region.FirstBlockOrdinal].Join(key, facts);
+            // Runs on every edge that leaves through the region: states by block index within the region, and the
+            // lowest pending block next (as the main worklist does), without a dictionary or sorted set per run.
+            int first = region.FirstBlockOrdinal;
+            var local = new FlowState?[region.LastBlockOrdinal - first + 1];
+            var pending = new bool[local.Length];
+            int pendingCount = 1;
+            pending[0] = true;
+            local[0] = new FlowState();
+            local[0]!.Join(key, facts);
             var outcome = new FlowState();
-            int budget = 64 * (region.LastBlockOrdinal - region.FirstBlockOrdinal + 1);
-            while (work.Count > 0 && --budget > 0)
+            EdgeHandler onEdge = (branch, k, f, valueOp) =>
             {
-                int ordinal = work.Min;
-                work.Remove(ordinal);
-                ProcessBlock(cfg.Blocks[ordinal], local[ordinal], (branch, k, f, valueOp) =>
+                // The edge's state is not used after the edge: a state may keep it (owned) rather than copy it.
+                if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
                 {
-                    if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
-                    {
-                        outcome.Join(k, f);
-                        return;
-                    }
+                    outcome.Join(k, f, owned: true);
+                    return;
+                }
 
-                    var destination = Through(branch, ref k, f);
-                    if (destination != null && branch.Semantics == ControlFlowBranchSemantics.Regular &&
-                        destination.Ordinal >= region.FirstBlockOrdinal && destination.Ordinal <= region.LastBlockOrdinal)
-                    {
-                        if (!local.TryGetValue(destination.Ordinal, out var target))
-                        {
-                            local[destination.Ordinal] = target = new FlowState();
-                        }
-
-                        if (target.Join(k, f))
-                        {
-                            work.Add(destination.Ordinal);
-                        }
-                    }
-                });
+                var destination = Through(branch, ref k, f);
+                int index = destination is null ? -1 : destination.Ordinal - first;
+                if (branch.Semantics == ControlFlowBranchSemantics.Regular && index >= 0 && index < local.Length &&
+                    (local[index] ??= new FlowState()).Join(k, f, owned: true) && !pending[index])
+                {
+                    pending[index] = true;
+                    pendingCount++;
+                }
+            };
+            int budget = 64 * local.Length;
+            while (pendingCount > 0 && --budget > 0)
+            {
+                int index = Array.IndexOf(pending, true);
+                pending[index] = false;
+                pendingCount--;
+                ProcessBlock(cfg.Blocks[first + index], local[index]!, onEdge);
             }
 
             if (outcome.Partitions.Count == 0)
@@ -395,7 +397,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (merged is null)
                 {
-                    merged = partition.Value.Clone();
+                    merged = partition.Value; // the outcome is dropped after this: its partitions need no copy
                     mergedKey = partition.Key;
                 }
                 else
