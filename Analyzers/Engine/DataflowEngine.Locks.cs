@@ -519,21 +519,25 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>The held locks: those taken here, and the results of acquisition sites still held.</summary>
-            private IEnumerable<HeldLock> HeldLocks()
-            {
-                foreach (var held in Facts.Locks.Values)
-                {
-                    yield return held;
-                }
+            /// <summary>The transfer's one list of held locks, refilled by each <see cref="HeldLocks"/> (no caller nests them).</summary>
+            private readonly List<HeldLock> heldScratch = new List<HeldLock>();
 
+            /// <summary>Every lock held here: those taken by identity, and the acquisition sites holding a lock class.</summary>
+            private List<HeldLock> HeldLocks()
+            {
+                var held = heldScratch;
+                held.Clear();
+                held.AddRange(Facts.Locks.Values);
                 foreach (var site in engine.siteList)
                 {
                     var fact = Facts.Facts[site.Index];
                     if ((fact & Fact.Held) != 0 && site.Annotation.AcquiredClass != null)
                     {
-                        yield return new HeldLock("#" + site.Index, site.Annotation.AcquiredClass, nested: false, may: fact != Fact.Held, site.Invocation.Syntax);
+                        held.Add(new HeldLock(site.Key, site.Annotation.AcquiredClass, nested: false, may: fact != Fact.Held, site.Invocation.Syntax));
                     }
                 }
+
+                return held;
             }
 
             /// <summary>

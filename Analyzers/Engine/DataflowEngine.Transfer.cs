@@ -48,7 +48,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private void ProcessPartition(BasicBlock block, int key, FlowFacts input, EdgeHandler onEdge)
         {
-            var transfer = transferPool.Count > 0 ? transferPool.Pop() : new Transfer(this);
+            var pool = transferPool ??= new Stack<Transfer>();
+            var transfer = pool.Count > 0 ? pool.Pop() : new Transfer();
             try
             {
                 ProcessPartition(block, key, input, transfer, onEdge);
@@ -56,7 +57,7 @@ namespace KernelDiscipline.Analyzers.Engine
             finally
             {
                 transfer.End();
-                transferPool.Push(transfer);
+                pool.Push(transfer);
             }
         }
 
@@ -84,7 +85,13 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Transfers and their value caches, reused across blocks (a finally region run from an edge takes another one).</summary>
-        private readonly Stack<Transfer> transferPool = new Stack<Transfer>();
+        /// <remarks>
+        /// Per thread, so that the value caches keep their size from one body to the next (growing them was a tenth of
+        /// the engine's allocation). A pooled transfer holds no engine, facts or operation (see <see cref="Transfer.End"/>):
+        /// nothing of a compilation outlives its analysis here.
+        /// </remarks>
+        [ThreadStatic]
+        private static Stack<Transfer>? transferPool;
 
         /// <summary>
         /// Block states an edge did not keep (most edges join into a state that already has the partition), reused:
@@ -147,7 +154,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             {
-                transfer.Begin(facts, key);
+                transfer.Begin(this, facts, key);
                 foreach (var operation in block.Operations)
                 {
                     ReconcileLockStatements(transfer.Facts, operation.Syntax.SpanStart);
@@ -225,13 +232,13 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The transfer function for one partition of one block.</summary>
         private sealed partial class Transfer
         {
-            private readonly DataflowEngine engine;
+            private DataflowEngine engine = null!;
 
-            public Transfer(DataflowEngine engine) => this.engine = engine;
 
             /// <summary>Starts on one partition of one block.</summary>
-            public void Begin(FlowFacts facts, int key)
+            public void Begin(DataflowEngine engine, FlowFacts facts, int key)
             {
+                this.engine = engine;
                 Facts = facts;
                 Key = key;
                 Dead = false;
@@ -241,7 +248,9 @@ namespace KernelDiscipline.Analyzers.Engine
             public void End()
             {
                 Values.Clear();
+                heldScratch.Clear();
                 Facts = null!;
+                engine = null!;
             }
 
             public FlowFacts Facts { get; private set; } = null!;
@@ -557,7 +566,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 Facts.Facts[site.Index] = site.Annotation.Fallible
                     ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
                     : Fact.Held;
-                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, "#" + site.Index, site.Annotation.AcquiredClass);
+                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, site.Key, site.Annotation.AcquiredClass);
             }
 
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
@@ -832,7 +841,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         Use(ifMaybeNull, at, site);
                     }
 
-                    string key = "#" + site.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    string key = engine.siteList[site].Key;
                     if (Facts.Facts[site] == Fact.Released && !idempotent && Facts.Released.TryGetValue(key, out var earlier))
                     {
                         LockFinding(new LockFinding(LockProblem.DoubleRelease, at.Syntax, null, null, earlier)); // released on every path already

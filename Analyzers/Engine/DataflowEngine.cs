@@ -218,7 +218,8 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The worklist to a fixed point; false if it did not converge within a generous bound.</summary>
         private bool Solve(int start)
         {
-            var work = new SortedSet<int> { start };
+            var work = new BlockWorklist(cfg.Blocks.Length);
+            work.Add(start);
             EdgeHandler onEdge = (branch, key, facts, valueOp) =>
             {
                 var destination = Through(branch, ref key, facts);
@@ -255,8 +256,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return false;
                 }
 
-                int ordinal = work.Min;
-                work.Remove(ordinal);
+                int ordinal = work.TakeMin();
                 var block = cfg.Blocks[ordinal];
                 var input = inputs[ordinal];
                 if (input is null || block.Kind != BasicBlockKind.Block)
@@ -275,7 +275,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// A catch handler may start anywhere in its try region: join what each try block starts with, after the
         /// finally regions between the block and the handler have run (an exception leaves through them first).
         /// </summary>
-        private void SeedHandlers(BasicBlock block, FlowState input, SortedSet<int> work)
+        private void SeedHandlers(BasicBlock block, FlowState input, BlockWorklist work)
         {
             List<ControlFlowRegion>? finallies = null;
             for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)

@@ -12,9 +12,13 @@ namespace KernelDiscipline.Analyzers.Engine
             Index = index;
             Invocation = invocation;
             Annotation = annotation;
+            Key = "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         public int Index { get; }
+
+        /// <summary>The identity of the lock this site takes when it names no object (<c>#2</c>), made once.</summary>
+        public string Key { get; }
 
         public IInvocationOperation Invocation { get; }
 
