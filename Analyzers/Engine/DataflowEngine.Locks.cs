@@ -175,11 +175,19 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 string part = (variable is IParameterSymbol ? "P:" : "L:") + engine.Unique(variable);
                 List<string>? gone = null;
-                foreach (var held in System.Linq.Enumerable.Concat(Facts.Locks.Keys, Facts.Released.Keys))
+                foreach (var held in Facts.Locks.Keys)
                 {
-                    if (held.Contains("[" + part + "]") || held.Contains("[" + part + ",") || held.Contains("," + part + "]"))
+                    if (IsIndexedBy(held, part))
                     {
                         (gone ??= new List<string>()).Add(held);
+                    }
+                }
+
+                foreach (var released in Facts.Released.Keys)
+                {
+                    if (IsIndexedBy(released, part))
+                    {
+                        (gone ??= new List<string>()).Add(released);
                     }
                 }
 
@@ -192,6 +200,29 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
             }
+
+            /// <summary>Whether a lock identity names <paramref name="part"/> as one of its indices (<c>L:t[L:i]</c>, <c>L:t[0,L:i]</c>).</summary>
+            private static bool IsIndexedBy(string key, string part)
+            {
+                // Most identities have no index at all: one scan for '[' before any comparison (a body with many
+                // released maps asks this of every one of them at every write to a local).
+                int at = key.IndexOf('[');
+                while (at >= 0)
+                {
+                    int start = at + 1;
+                    if (string.CompareOrdinal(key, start, part, 0, part.Length) == 0 && start + part.Length < key.Length &&
+                        key[start + part.Length] is ']' or ',')
+                    {
+                        return true;
+                    }
+
+                    at = key.IndexOfAny(IndexSeparators, start);
+                }
+
+                return false;
+            }
+
+            private static readonly char[] IndexSeparators = { '[', ',' };
 
             /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
             private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>

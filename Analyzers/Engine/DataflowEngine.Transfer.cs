@@ -20,7 +20,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>The value of the branch operation of the block processed last (for exits).</summary>
-        private Dictionary<IOperation, AbstractValue> lastValues = new Dictionary<IOperation, AbstractValue>();
+        private Dictionary<IOperation, AbstractValue> lastValues = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
 
         private AbstractValue ValueOf(IOperation operation) =>
             lastValues.TryGetValue(operation, out var value) ? value : AbstractValue.Empty;
@@ -261,7 +261,7 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The path cannot continue (a call that does not return, or an impossible branch).</summary>
             public bool Dead { get; private set; }
 
-            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>();
+            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
 
             public AbstractValue Visit(IOperation operation)
             {

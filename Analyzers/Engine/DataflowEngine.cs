@@ -22,7 +22,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly IMethodSymbol? function;
         private readonly Func<IMethodSymbol, bool> isTrackedFunction;
         private readonly CancellationToken cancellation;
-        private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>();
+        private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>(OperationComparer.Instance);
         private readonly List<AcquireSite> siteList = new List<AcquireSite>();
         private readonly FlowState?[] inputs;
         private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();

@@ -53,6 +53,21 @@ if (part == "probe-kd")
     return 0;
 }
 
+if (part == "probe-size")
+{
+    // probe-size SIZE...: KD's analyzer time per method for methods of SIZE statements (16,384 statements in all), as
+    // the scaling table measures it; for a profiler's view of what grows faster than the method.
+    var cost = new AnalyzerCost(1, 3);
+    foreach (var size in args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0))
+    {
+        int count = Math.Max(1, 16384 / size);
+        var kd = cost.Measure(AnalyzerCost.Parse(CorpusGenerator.LongMethods(size, count)), AnalyzerCost.Kd);
+        Console.WriteLine($"{size} statements x {count}: KD {kd.AnalyzerMs / count:F3} ms per method");
+    }
+
+    return 0;
+}
+
 if (part == "probe-lockdep")
 {
     // probe-lockdep: a quick look (Stopwatch, no BenchmarkDotNet) at lockdep's price per pair, on and off.

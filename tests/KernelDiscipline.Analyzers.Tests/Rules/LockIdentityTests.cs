@@ -102,5 +102,28 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+
+        // Writing any index of an element forgets the element's lock, the middle one of three included: the next
+        // iteration's element is another lock, not the same one taken twice.
+        [Fact]
+        public Task EveryIndexOfAnElementNamesItsLock() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                void AllLockedThenAllUnlocked(Folio[,,] grid, int n)
+                {
+                    for (int j = 0; j < n; j++)
+                        grid[0, j, 0].Lock();
+                    for (int j = 0; j < n; j++)
+                        grid[0, j, 0].Unlock();
+                }
+
+                void SameElementTwice(Folio[,,] grid, int j)
+                {
+                    grid[0, j, 0].Lock();
+                    {|KD204:grid[0, j, 0].Lock()|};
+                    grid[0, j, 0].Unlock();
+                }
+            }
+            """);
     }
 }
