@@ -575,6 +575,70 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             errors?.ForEach(symbol => Errors.Remove(symbol));
+            ForgetUnreachableReleases();
+        }
+
+        /// <summary>
+        /// A release recorded for an acquisition site (<c>#3</c>) matters only to a second release of what that site
+        /// returned, and that needs a variable or capture still holding it: once none does, the record goes (a long
+        /// method would otherwise carry, copy and join one record per map it ever released).
+        /// </summary>
+        private void ForgetUnreachableReleases()
+        {
+            List<string>? orphaned = null;
+            foreach (var key in Released.Keys)
+            {
+                int site = SiteOfKey(key);
+                if (site >= 0 && !Reachable(site))
+                {
+                    (orphaned ??= new List<string>()).Add(key);
+                }
+            }
+
+            orphaned?.ForEach(key => Released.Remove(key));
+        }
+
+        private bool Reachable(int site)
+        {
+            foreach (var value in Vars.Values)
+            {
+                if (value.Contains(site))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var value in Captures.Values)
+            {
+                if (value.Resources.Contains(site))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The site an identity of the form <c>#n</c> names (see AcquireSite.Key), else -1.</summary>
+        private static int SiteOfKey(string key)
+        {
+            if (key.Length < 2 || key[0] != '#')
+            {
+                return -1;
+            }
+
+            int site = 0;
+            for (int i = 1; i < key.Length; i++)
+            {
+                if (key[i] < '0' || key[i] > '9' || site > 100_000_000)
+                {
+                    return -1;
+                }
+
+                site = (site * 10) + (key[i] - '0');
+            }
+
+            return site;
         }
 
         private bool HoldsAny(SiteSet resources)
