@@ -45,6 +45,25 @@ namespace KernelDiscipline.Runtime
         /// <summary>The calling thread's state, or null before its first lock.</summary>
         internal static ThreadState? State => state;
 
+        /// <summary>
+        /// The calling thread's id and, with lockdep on, its state: one thread-local read either way (the state knows its
+        /// thread's id, and a thread-local read costs what the id costs). Null when lockdep is off: one decision per lock
+        /// operation, so that a lock taken with lockdep off is never half-recorded.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static ThreadState? Caller(out int threadId)
+        {
+            if (enabled)
+            {
+                var current = Current;
+                threadId = current.ThreadId;
+                return current;
+            }
+
+            threadId = Environment.CurrentManagedThreadId;
+            return null;
+        }
+
         /// <summary>True when validation is on.</summary>
         public static bool Enabled => enabled;
 
@@ -141,15 +160,15 @@ namespace KernelDiscipline.Runtime
         /// Enters an RCU read-side section and validates the lock taken first inside it (a map's PTL): one look-up of
         /// the thread's state for both, which <see cref="Acquired(ThreadState?, KernelLock, int, bool, bool, string, int)"/> takes on.
         /// </summary>
-        internal static ThreadState BeforeAcquireUnderRcu(KernelLock lockInstance, string file, int line)
+        internal static void BeforeAcquireUnderRcu(ThreadState current, KernelLock lockInstance, string file, int line)
         {
-            var current = RcuEnter(file, line);
+            RcuEnter(current, file, line);
             BeforeAcquire(current, lockInstance, 0, file, line);
-            return current;
         }
 
+        /// <summary>Validates a blocking acquisition with the thread's state in hand (see <see cref="Caller"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ThreadState? BeforeAcquire(ThreadState? current, KernelLock lockInstance, int subclass, string file, int line)
+        internal static ThreadState? BeforeAcquire(ThreadState? current, KernelLock lockInstance, int subclass, string file, int line)
         {
             // The warm path: nothing held, and not in an RCU section or in one where this class alone was validated
             // (a map's PTL); then the chain this thread validated last. Returns the thread's state so that Acquired
@@ -165,9 +184,11 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Enters an RCU read-side section (a live lockless map); returns the thread's state.</summary>
-        internal static ThreadState RcuEnter(string file, int line)
+        internal static ThreadState RcuEnter(string file, int line) => RcuEnter(Current, file, line);
+
+        /// <summary><see cref="RcuEnter(string, int)"/> with the thread's state already in hand.</summary>
+        internal static ThreadState RcuEnter(ThreadState current, string file, int line)
         {
-            var current = Current;
             if (current.RcuDepth++ == 0)
             {
                 // The site is built only for a report (looking the class up costs a dictionary probe); the same file
@@ -542,6 +563,9 @@ namespace KernelDiscipline.Runtime
         {
             /// <summary>The locks held, outermost first.</summary>
             public readonly HeldStack Held = new HeldStack();
+
+            /// <summary>The managed id of the thread this state belongs to (states are thread-local).</summary>
+            public readonly int ThreadId = Environment.CurrentManagedThreadId;
 
             /// <summary>RCU read-side nesting (live lockless maps): atomic context, kept off the held stack.</summary>
             public int RcuDepth;

@@ -84,23 +84,26 @@ namespace KernelDiscipline.Runtime
         /// <summary>Releases the lock (<c>spin_unlock</c>).</summary>
         /// <exception cref="LockStateException">The calling thread does not hold the lock.</exception>
         [Releases]
-        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => Release(file, line);
+        public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        {
+            var lockdep = Lockdep.Caller(out int me);
+            Release(me, lockdep, file, line);
+        }
 
         /// <summary>
         /// Enters an RCU read-side section and takes the lock in it, as <see cref="Pmd.MapLock"/> does with a table's
         /// PTL: with lockdep on, one look-up of the thread's state for both. Returns the calling thread's id.
         /// </summary>
-        internal int LockUnderRcu(string file, int line)
+        internal int LockUnderRcu(string file, int line, out Lockdep.ThreadState? lockdep)
         {
-            int me = Environment.CurrentManagedThreadId;
-            Lockdep.ThreadState? lockdep = null;
-            if (Lockdep.Enabled)
+            lockdep = Lockdep.Caller(out int me);
+            if (lockdep != null)
             {
-                lockdep = Lockdep.BeforeAcquireUnderRcu(this, file, line);
+                Lockdep.BeforeAcquireUnderRcu(lockdep, this, file, line);
             }
 
             Take(me);
-            if (Lockdep.Enabled)
+            if (lockdep != null)
             {
                 Lockdep.Acquired(lockdep, this, 0, shared: false, trylock: false, file, line);
             }
@@ -108,23 +111,29 @@ namespace KernelDiscipline.Runtime
             return me;
         }
 
-        /// <summary>Releases the lock and leaves the RCU read-side section <see cref="LockUnderRcu"/> entered.</summary>
-        internal void UnlockUnderRcu(string file, int line)
+        /// <summary>
+        /// Releases the lock and leaves the RCU read-side section <see cref="LockUnderRcu"/> entered, for the thread
+        /// <paramref name="me"/> with the lockdep state <see cref="Lockdep.Caller"/> gave (the map's owner check read them).
+        /// </summary>
+        internal void UnlockUnderRcu(int me, Lockdep.ThreadState? lockdep, string file, int line)
         {
-            var lockdep = Release(file, line);
+            lockdep = Release(me, lockdep, file, line);
             if (lockdep != null)
             {
                 Lockdep.RcuExit(lockdep, file, line);
             }
         }
 
-        /// <summary>The release itself; returns lockdep's state of the thread when lockdep is on (null when off).</summary>
+        /// <summary>The release itself by thread <paramref name="me"/>; returns lockdep's state (null when lockdep is off).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Lockdep.ThreadState? Release(string file, int line)
+        private Lockdep.ThreadState? Release(int me, Lockdep.ThreadState? lockdep, string file, int line)
         {
-            int me = Environment.CurrentManagedThreadId;
             int owner = Volatile.Read(ref words.OwnerThread);
-            var lockdep = Lockdep.Enabled ? Lockdep.Released(Lockdep.State, this, file, line) : null;
+            if (lockdep != null)
+            {
+                lockdep = Lockdep.Released(lockdep, this, file, line);
+            }
+
             if (owner != me)
             {
                 ThrowNotOwner(me, owner);
@@ -150,15 +159,14 @@ namespace KernelDiscipline.Runtime
 
         private void LockCore(int subclass, string file, int line)
         {
-            int me = Environment.CurrentManagedThreadId;
-            Lockdep.ThreadState? lockdep = null; // looked up once for both lockdep calls
-            if (Lockdep.Enabled)
+            var lockdep = Lockdep.Caller(out int me); // one thread-local read for the id and both lockdep calls
+            if (lockdep != null)
             {
-                lockdep = Lockdep.BeforeAcquire(this, subclass, shared: false, file, line);
+                Lockdep.BeforeAcquire(lockdep, this, subclass, file, line);
             }
 
             Take(me);
-            if (Lockdep.Enabled)
+            if (lockdep != null)
             {
                 Lockdep.Acquired(lockdep, this, subclass, shared: false, trylock: false, file, line);
             }

@@ -68,14 +68,14 @@ namespace KernelDiscipline.Runtime
                     return null;
                 }
 
-                int me = table.Ptl.LockUnderRcu(file, line); // rcu_read_lock, then the PTL
+                int me = table.Ptl.LockUnderRcu(file, line, out var lockdep); // rcu_read_lock, then the PTL
                 if (Same(snapshot))
                 {
                     return table.ArmLockedMap(this, snapshot, address, index, me, file, line);
                 }
 
                 // Collapsed, retracted or replaced between the lockless read and the lock: look again.
-                table.Ptl.UnlockUnderRcu(file, line);
+                table.Ptl.UnlockUnderRcu(me, lockdep, file, line);
             }
         }
 

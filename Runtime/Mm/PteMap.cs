@@ -114,28 +114,36 @@ namespace KernelDiscipline.Runtime
                 throw new MmStateException("Unlock of a map that holds no lock: release a Map()/MapNoLock() result with Dispose (pte_unmap).");
             }
 
-            ThrowIfReleased();
+            var lockdep = Lockdep.Caller(out int me);
+            ThrowIfReleased(me);
             released = true;
-            table.Ptl.UnlockUnderRcu(callerFile, callerLine);
+            table.Ptl.UnlockUnderRcu(me, lockdep, callerFile, callerLine);
         }
 
         /// <summary>Releases whatever the map still holds (<c>pte_unmap</c>, or <c>pte_unmap_unlock</c> for a locked map); a second call does nothing.</summary>
         [Releases]
         public void Dispose()
         {
-            // A locked map armed again for another thread is that thread's now: this was a second Dispose.
-            if (released || (kind == MapKind.Locked && ownerThread != Environment.CurrentManagedThreadId))
+            if (released)
             {
+                return;
+            }
+
+            if (kind == MapKind.Locked)
+            {
+                // A locked map armed again for another thread is that thread's now: this was a second Dispose.
+                var lockdep = Lockdep.Caller(out int me);
+                if (ownerThread != me)
+                {
+                    return;
+                }
+
+                released = true;
+                table.Ptl.UnlockUnderRcu(me, lockdep, file, line);
                 return;
             }
 
             released = true;
-            if (kind == MapKind.Locked)
-            {
-                table.Ptl.UnlockUnderRcu(file, line);
-                return;
-            }
-
             RcuReadSide.Unlock(file, line);
         }
 
@@ -174,16 +182,19 @@ namespace KernelDiscipline.Runtime
             return PageGeometry.PteIndex(address);
         }
 
-        private void ThrowIfReleased()
+        private void ThrowIfReleased() => ThrowIfReleased(kind == MapKind.Locked ? Environment.CurrentManagedThreadId : 0);
+
+        /// <summary>A released map, or a locked one used by another thread than <paramref name="me"/>, throws.</summary>
+        private void ThrowIfReleased(int me)
         {
             if (released)
             {
                 throw new MmStateException($"Use of a page table map after it was released (mapped at {System.IO.Path.GetFileName(file)}:{line}).");
             }
 
-            if (kind == MapKind.Locked && ownerThread != Environment.CurrentManagedThreadId)
+            if (kind == MapKind.Locked && ownerThread != me)
             {
-                throw new MmStateException($"Use of a locked page table map on thread {Environment.CurrentManagedThreadId}; it was mapped at {System.IO.Path.GetFileName(file)}:{line} on thread {ownerThread} (a map released and made again there, or one passed between threads).");
+                throw new MmStateException($"Use of a locked page table map on thread {me}; it was mapped at {System.IO.Path.GetFileName(file)}:{line} on thread {ownerThread} (a map released and made again there, or one passed between threads).");
             }
         }
     }
