@@ -38,13 +38,20 @@ namespace KernelDiscipline.Analyzers
 
         private readonly Registration registration;
 
+        /// <summary>Whether bodies without a loop are solved and reported in one pass (both ways report the same: EnginePassTests).</summary>
+        private readonly bool singlePass;
+
         /// <summary>The analyzer as shipped.</summary>
         public KernelDisciplineAnalyzer()
             : this(Registration.CodeBlocks)
         {
         }
 
-        internal KernelDisciplineAnalyzer(Registration registration) => this.registration = registration;
+        internal KernelDisciplineAnalyzer(Registration registration, bool singlePass = true)
+        {
+            this.registration = registration;
+            this.singlePass = singlePass;
+        }
 
         /// <inheritdoc />
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -82,7 +89,7 @@ namespace KernelDiscipline.Analyzers
                 // Roslyn build operation trees for every body in the compilation.
                 if (registration == Registration.TreeScan)
                 {
-                    start.RegisterSemanticModelAction(model => ScanTree(model, known, names, summaries));
+                    start.RegisterSemanticModelAction(model => ScanTree(model, known, names, summaries, singlePass));
                     return;
                 }
 
@@ -125,7 +132,7 @@ namespace KernelDiscipline.Analyzers
                     {
                         if (tracked.Count > 0)
                         {
-                            Analyze((IMethodSymbol)end.OwningSymbol, end.CodeBlock, end.SemanticModel, end.Options, end.ReportDiagnostic, end.CancellationToken, known, summaries, tracked);
+                            Analyze((IMethodSymbol)end.OwningSymbol, end.CodeBlock, end.SemanticModel, end.Options, end.ReportDiagnostic, end.CancellationToken, known, summaries, tracked, singlePass);
                         }
                     });
                 });
@@ -156,7 +163,7 @@ namespace KernelDiscipline.Analyzers
         /// The tree-scan registration: one semantic-model action per tree walks the member bodies itself and binds only
         /// the calls whose names are tracked, instead of the driver dispatching a callback per node of every body.
         /// </summary>
-        private static void ScanTree(SemanticModelAnalysisContext context, KnownSymbols known, ImmutableHashSet<string> names, LockSummaries summaries)
+        private static void ScanTree(SemanticModelAnalysisContext context, KnownSymbols known, ImmutableHashSet<string> names, LockSummaries summaries, bool singlePass)
         {
             var model = context.SemanticModel;
             var cancellation = context.CancellationToken;
@@ -180,7 +187,7 @@ namespace KernelDiscipline.Analyzers
 
                 if (tracked.Count > 0)
                 {
-                    Analyze(owner, block, model, context.Options, context.ReportDiagnostic, cancellation, known, summaries, tracked);
+                    Analyze(owner, block, model, context.Options, context.ReportDiagnostic, cancellation, known, summaries, tracked, singlePass);
                 }
             }
         }
@@ -227,7 +234,7 @@ namespace KernelDiscipline.Analyzers
         }
 
         private static void Analyze(IMethodSymbol owner, SyntaxNode codeBlock, SemanticModel model, AnalyzerOptions analyzerOptions, System.Action<Diagnostic> report,
-            System.Threading.CancellationToken cancellation, KnownSymbols known, LockSummaries summaries, HashSet<SyntaxNode> tracked)
+            System.Threading.CancellationToken cancellation, KnownSymbols known, LockSummaries summaries, HashSet<SyntaxNode> tracked, bool singlePass)
         {
             var root = model.GetOperation(codeBlock, cancellation);
             if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation { Parent: null }))
@@ -252,7 +259,7 @@ namespace KernelDiscipline.Analyzers
             {
                 var (graph, function, isTracked) = pending.Dequeue();
                 EngineCounters.GraphBuilt();
-                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries);
+                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries, singlePass: singlePass);
                 var findings = isTracked ? engine.Run() : engine.RunNestedOnly();
                 MayBeNullRule.Report(findings, report);
                 FailedMapOutcomeRule.Report(findings, known, options, report);

@@ -34,9 +34,13 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly int depth;
         private Dictionary<string, HeldLock>? heldAtEveryExit;
 
+        /// <summary>Whether a graph without a backward edge is solved and reported in one pass (see <see cref="Run"/>).</summary>
+        private readonly bool singlePass;
+
         public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction,
-            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0)
+            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, bool singlePass = true)
         {
+            this.singlePass = singlePass;
             this.summaries = summaries;
             this.depth = depth;
             this.known = known;
@@ -71,20 +75,34 @@ namespace KernelDiscipline.Analyzers.Engine
 
             inputs[first.Ordinal] = new FlowState();
             inputs[first.Ordinal]!.Join(FlowState.Normal, new FlowFacts(siteList.Count));
-            if (!Solve(first.Ordinal))
+
+            // Without a backward edge, the worklist (lowest ordinal first) reaches each block once, after every
+            // predecessor: its first input is its final one, so findings can be recorded as the pass goes. Otherwise
+            // the pass runs to the fixed point and a second pass over it records the findings.
+            bool onePass = singlePass && ForwardOnly();
+            if (onePass)
             {
-                return result; // gave up (pathological graph): report nothing rather than something wrong
+                findings = result;
             }
 
-            findings = result;
-            EdgeHandler report = OnEdge; // one delegate for the pass, not one per block
-            for (int ordinal = 0; ordinal < cfg.Blocks.Length; ordinal++)
+            if (!Solve(first.Ordinal))
             {
-                cancellation.ThrowIfCancellationRequested();
-                var input = inputs[ordinal];
-                if (input != null && cfg.Blocks[ordinal].Kind == BasicBlockKind.Block)
+                // Gave up (pathological graph): report nothing rather than something wrong.
+                return new Findings { Function = function, Model = cfg.OriginalOperation.SemanticModel };
+            }
+
+            if (!onePass)
+            {
+                findings = result;
+                EdgeHandler report = OnEdge; // one delegate for the pass, not one per block
+                for (int ordinal = 0; ordinal < cfg.Blocks.Length; ordinal++)
                 {
-                    ProcessBlock(cfg.Blocks[ordinal], input, report);
+                    cancellation.ThrowIfCancellationRequested();
+                    var input = inputs[ordinal];
+                    if (input != null && cfg.Blocks[ordinal].Kind == BasicBlockKind.Block)
+                    {
+                        ProcessBlock(cfg.Blocks[ordinal], input, report);
+                    }
                 }
             }
 
@@ -94,6 +112,24 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// Whether every edge goes to a later block: then the graph has no cycle, and a catch handler (whose region
+        /// follows its try region) is also reached only after every block that seeds it.
+        /// </summary>
+        private bool ForwardOnly()
+        {
+            foreach (var block in cfg.Blocks)
+            {
+                if ((block.FallThroughSuccessor?.Destination is { } next && next.Ordinal <= block.Ordinal) ||
+                    (block.ConditionalSuccessor?.Destination is { } jump && jump.Ordinal <= block.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private void CollectNested()
@@ -220,7 +256,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             var work = new BlockWorklist(cfg.Blocks.Length);
             work.Add(start);
-            EdgeHandler onEdge = (branch, key, facts, valueOp) =>
+            EdgeHandler propagate = (branch, key, facts, valueOp) =>
             {
                 var destination = Through(branch, ref key, facts);
                 if (destination is null || branch.Semantics != ControlFlowBranchSemantics.Regular || destination.Kind != BasicBlockKind.Block)
@@ -247,6 +283,20 @@ namespace KernelDiscipline.Analyzers.Engine
                     work.Add(destination.Ordinal);
                 }
             };
+
+            // Recording as it goes (one pass): edges into a block propagate, as in any pass; the others are the exits the
+            // reporting pass would judge. Either way each edge runs the finally regions it leaves through once.
+            EdgeHandler onEdge = !Reporting ? propagate : (branch, key, facts, valueOp) =>
+            {
+                if (branch.Semantics == ControlFlowBranchSemantics.Regular && branch.Destination?.Kind == BasicBlockKind.Block)
+                {
+                    propagate(branch, key, facts, valueOp);
+                }
+                else
+                {
+                    OnEdge(branch, key, facts, valueOp);
+                }
+            };
             long budget = 64L * (cfg.Blocks.Length + 1) * (siteList.Count + 2);
             while (work.Count > 0)
             {
@@ -264,7 +314,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     continue;
                 }
 
+                // Seeding runs finally regions on the exception path, which the reporting pass never runs: not recorded.
+                var recording = findings;
+                findings = null;
                 SeedHandlers(block, input, work);
+                findings = recording;
                 ProcessBlock(block, input, onEdge);
             }
 
