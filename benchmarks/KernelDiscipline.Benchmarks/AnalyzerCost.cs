@@ -172,6 +172,15 @@ internal sealed class AnalyzerCost
         return found.ToImmutableArray();
     }
 
+    /// <summary>
+    /// An analyzer with an operation action on invocations, doing nothing: the driver then builds the operation tree of
+    /// every body, as it does in a user's build for the SDK's default CA rules that work on operations.
+    /// </summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Operations { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(new OperationAnalyzer());
+
+    /// <summary>KD next to <see cref="Operations"/>: what KD adds where the operation trees are built anyway.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> OperationsAndKd { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(new OperationAnalyzer(), new KernelDisciplineAnalyzer());
+
     /// <summary>An analyzer that registers nothing: the driver then skips semantic analysis altogether.</summary>
     public static ImmutableArray<DiagnosticAnalyzer> Nothing { get; } = ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer(registers: false));
 
@@ -203,6 +212,21 @@ internal sealed class AnalyzerCost
                 context.RegisterCompilationStartAction(start => start.RegisterCodeBlockStartAction<Microsoft.CodeAnalysis.CSharp.SyntaxKind>(
                     block => block.RegisterSyntaxNodeAction(_ => { }, Microsoft.CodeAnalysis.CSharp.SyntaxKind.InvocationExpression)));
             }
+        }
+    }
+
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class OperationAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Never = new("OPS001", "never", "never", "none", DiagnosticSeverity.Hidden, true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Never);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterOperationAction(_ => { }, Microsoft.CodeAnalysis.OperationKind.Invocation);
         }
     }
 
