@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Threading.Tasks;
 using KernelDiscipline.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
@@ -51,20 +48,13 @@ namespace KernelDiscipline.Analyzers.Tests
             }
             """;
 
-        public static IEnumerable<object[]> Sources()
-        {
-            yield return new object[] { "members" };
-            foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.cs").OrderBy(f => f, StringComparer.Ordinal))
-            {
-                yield return new object[] { Path.GetFileName(file) };
-            }
-        }
+        public static IEnumerable<object[]> Sources() => CorpusComparison.Sources("members");
 
         [Theory]
         [MemberData(nameof(Sources))]
         public async Task BothRegistrationsReportTheSame(string name)
         {
-            string source = name == "members" ? Members : File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", name));
+            string source = CorpusComparison.Text(name, "members", Members);
             var compilation = TestProject.Compile(source, TestProject.RunningFrameworkReferences);
             if (name == "members")
             {
@@ -82,15 +72,7 @@ namespace KernelDiscipline.Analyzers.Tests
             }
         }
 
-        private static async Task<List<string>> Run(Compilation compilation, KernelDisciplineAnalyzer.Registration registration)
-        {
-            var exceptions = new List<string>();
-            var diagnostics = await TestProject.AnalyzeAsync(compilation, new KernelDisciplineAnalyzer(registration), analyzerExceptions: exceptions);
-            Assert.Empty(exceptions);
-            return diagnostics
-                .Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
-                .OrderBy(text => text, StringComparer.Ordinal)
-                .ToList();
-        }
+        private static Task<List<string>> Run(Compilation compilation, KernelDisciplineAnalyzer.Registration registration) =>
+            CorpusComparison.Diagnostics(compilation, new KernelDisciplineAnalyzer(registration));
     }
 }

@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Threading.Tasks;
 using KernelDiscipline.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
@@ -147,20 +144,13 @@ namespace KernelDiscipline.Analyzers.Tests.Engine
             }
             """;
 
-        public static IEnumerable<object[]> Sources()
-        {
-            yield return new object[] { "shapes" };
-            foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Corpus"), "*.cs").OrderBy(f => f, StringComparer.Ordinal))
-            {
-                yield return new object[] { Path.GetFileName(file) };
-            }
-        }
+        public static IEnumerable<object[]> Sources() => CorpusComparison.Sources("shapes");
 
         [Theory]
         [MemberData(nameof(Sources))]
         public async Task OnePassAndTwoPassesReportTheSame(string name)
         {
-            string source = name == "shapes" ? Shapes : File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", name));
+            string source = CorpusComparison.Text(name, "shapes", Shapes);
             var compilation = TestProject.Compile(source, TestProject.RunningFrameworkReferences);
             var onePass = await Run(compilation, singlePass: true);
             var twoPasses = await Run(compilation, singlePass: false);
@@ -172,16 +162,7 @@ namespace KernelDiscipline.Analyzers.Tests.Engine
             }
         }
 
-        private static async Task<List<string>> Run(Compilation compilation, bool singlePass)
-        {
-            var exceptions = new List<string>();
-            var analyzer = new KernelDisciplineAnalyzer(KernelDisciplineAnalyzer.Registration.CodeBlocks, singlePass);
-            var diagnostics = await TestProject.AnalyzeAsync(compilation, analyzer, analyzerExceptions: exceptions);
-            Assert.Empty(exceptions);
-            return diagnostics
-                .Select(d => $"{d.Id} {d.Location.GetLineSpan().StartLinePosition} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
-                .OrderBy(text => text, StringComparer.Ordinal)
-                .ToList();
-        }
+        private static Task<List<string>> Run(Compilation compilation, bool singlePass) =>
+            CorpusComparison.Diagnostics(compilation, new KernelDisciplineAnalyzer(KernelDisciplineAnalyzer.Registration.CodeBlocks, singlePass));
     }
 }
