@@ -247,7 +247,16 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Done with the block: the transfer goes back to the pool, its value cache emptied.</summary>
             public void End()
             {
-                Values.Clear();
+                if (Values.Count > MaxPooledValues)
+                {
+                    // A huge block grew the cache: a pooled transfer lives as long as its thread (a compiler server's,
+                    // an IDE's), so it keeps a cache of ordinary size rather than the largest it ever saw.
+                    Values = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
+                }
+                else
+                {
+                    Values.Clear();
+                }
                 heldScratch.Clear();
                 Facts = null!;
                 engine = null!;
@@ -261,7 +270,10 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The path cannot continue (a call that does not return, or an impossible branch).</summary>
             public bool Dead { get; private set; }
 
-            public Dictionary<IOperation, AbstractValue> Values { get; } = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
+            /// <summary>Entries past which <see cref="End"/> lets the value cache go instead of keeping it for the next block.</summary>
+            private const int MaxPooledValues = 256;
+
+            public Dictionary<IOperation, AbstractValue> Values { get; private set; } = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
 
             public AbstractValue Visit(IOperation operation)
             {
