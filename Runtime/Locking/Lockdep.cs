@@ -595,11 +595,8 @@ namespace KernelDiscipline.Runtime
         {
             private const ulong Basis = 14695981039346656037UL;
 
-            private KernelLock[] locks = new KernelLock[8];
-            private string[] files = new string[8];
-            private int[] lines = new int[8];
-            private int[] flags = new int[8];
-            private long[] times = new long[8];
+            /// <summary>One array of entries: a push or a pop touches one array (one bounds check), not five.</summary>
+            private Slot[] slots = new Slot[8];
 
             /// <summary>hashes[i]: the chain hash of the first i entries, valid for i up to <see cref="hashed"/>.</summary>
             private ulong[] hashes = new ulong[9] { Basis, 0, 0, 0, 0, 0, 0, 0, 0 };
@@ -616,7 +613,7 @@ namespace KernelDiscipline.Runtime
                 {
                     for (; hashed < Count; hashed++)
                     {
-                        hashes[hashed + 1] = Mix(hashes[hashed], KeyOf(locks[hashed].Class, flags[hashed] & HeldLock.SubclassMask));
+                        hashes[hashed + 1] = Mix(hashes[hashed], KeyOf(slots[hashed].Lock.Class, slots[hashed].Flags & HeldLock.SubclassMask));
                     }
 
                     return hashes[Count];
@@ -625,33 +622,41 @@ namespace KernelDiscipline.Runtime
 
             public static ulong Mix(ulong hash, int key) => (hash ^ (ulong)key) * 1099511628211UL;
 
-            public HeldLock this[int index] => new HeldLock(locks[index], files[index], lines[index], flags[index], times[index]);
+            public HeldLock this[int index]
+            {
+                get
+                {
+                    ref var slot = ref slots[index];
+                    return new HeldLock(slot.Lock, slot.File, slot.Line, slot.Flags, slot.Time);
+                }
+            }
 
             /// <summary>The lock at <paramref name="index"/>, without building the entry.</summary>
-            public KernelLock LockAt(int index) => locks[index];
+            public KernelLock LockAt(int index) => slots[index].Lock;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Push(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
             {
                 int at = Count;
-                if (at == locks.Length)
+                if (at == slots.Length)
                 {
                     Grow();
                 }
 
-                if (!ReferenceEquals(locks[at], lockInstance))
+                ref var slot = ref slots[at];
+                if (!ReferenceEquals(slot.Lock, lockInstance))
                 {
-                    locks[at] = lockInstance;
+                    slot.Lock = lockInstance;
                 }
 
-                if (!ReferenceEquals(files[at], file))
+                if (!ReferenceEquals(slot.File, file))
                 {
-                    files[at] = file;
+                    slot.File = file;
                 }
 
-                lines[at] = line;
-                flags[at] = HeldLock.Pack(subclass, shared, trylock);
-                times[at] = acquiredAt;
+                slot.Line = line;
+                slot.Flags = HeldLock.Pack(subclass, shared, trylock);
+                slot.Time = acquiredAt;
                 Count = at + 1;
             }
 
@@ -665,19 +670,14 @@ namespace KernelDiscipline.Runtime
             public void RemoveAt(int index)
             {
                 int after = Count - index - 1;
-                Array.Copy(locks, index + 1, locks, index, after);
-                Array.Copy(files, index + 1, files, index, after);
-                Array.Copy(lines, index + 1, lines, index, after);
-                Array.Copy(flags, index + 1, flags, index, after);
-                Array.Copy(times, index + 1, times, index, after);
+                Array.Copy(slots, index + 1, slots, index, after);
                 Count--;
                 hashed = Math.Min(hashed, index);
             }
 
             public void Clear()
             {
-                Array.Clear(locks, 0, locks.Length);
-                Array.Clear(files, 0, files.Length);
+                Array.Clear(slots, 0, slots.Length);
                 Count = 0;
                 hashed = 0;
             }
@@ -695,13 +695,18 @@ namespace KernelDiscipline.Runtime
 
             private void Grow()
             {
-                int size = locks.Length * 2;
-                Array.Resize(ref locks, size);
-                Array.Resize(ref files, size);
-                Array.Resize(ref lines, size);
-                Array.Resize(ref flags, size);
-                Array.Resize(ref times, size);
+                int size = slots.Length * 2;
+                Array.Resize(ref slots, size);
                 Array.Resize(ref hashes, size + 1);
+            }
+
+            private struct Slot
+            {
+                public KernelLock Lock;
+                public string File;
+                public int Line;
+                public int Flags;
+                public long Time;
             }
         }
 
