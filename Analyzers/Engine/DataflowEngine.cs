@@ -12,8 +12,9 @@ namespace KernelDiscipline.Analyzers.Engine
     /// <summary>
     /// One forward dataflow pass over one control flow graph: a worklist over basic blocks to a fixed point (the
     /// lattice is finite, so this terminates in time linear in the graph times a small constant), then one pass over
-    /// the fixed point that records findings for the rules. Finally regions are run on every branch that leaves
-    /// through them; catch handlers start from what the try region saw.
+    /// the fixed point that records findings for the rules; a graph without a backward edge records them in the first
+    /// pass (see <see cref="Run"/>). Finally regions are run on every branch that leaves through them; catch handlers
+    /// start from what the try region saw.
     /// </summary>
     internal sealed partial class DataflowEngine
     {
