@@ -175,21 +175,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 string part = (variable is IParameterSymbol ? "P:" : "L:") + engine.Unique(variable);
                 List<string>? gone = null;
-                foreach (var held in Facts.Locks.Keys)
-                {
-                    if (IsIndexedBy(held, part))
-                    {
-                        (gone ??= new List<string>()).Add(held);
-                    }
-                }
-
-                foreach (var released in Facts.Released.Keys)
-                {
-                    if (IsIndexedBy(released, part))
-                    {
-                        (gone ??= new List<string>()).Add(released);
-                    }
-                }
+                AddIndexedBy(Facts.Locks.Keys, part, ref gone);
+                AddIndexedBy(Facts.Released.Keys, part, ref gone);
 
                 if (gone != null)
                 {
@@ -197,6 +184,18 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Facts.Locks.Remove(key);
                         Facts.Released.Remove(key);
+                    }
+                }
+            }
+
+            /// <summary>Adds the keys indexed by <paramref name="part"/> (the map's own key collection: no boxed enumerator).</summary>
+            private static void AddIndexedBy<T>(Dictionary<string, T>.KeyCollection keys, string part, ref List<string>? gone)
+            {
+                foreach (var key in keys)
+                {
+                    if (IsIndexedBy(key, part))
+                    {
+                        (gone ??= new List<string>()).Add(key);
                     }
                 }
             }
@@ -549,7 +548,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            /// <summary>The held locks: those taken here, and the results of acquisition sites still held.</summary>
             /// <summary>The transfer's one list of held locks, refilled by each <see cref="HeldLocks"/> (no caller nests them).</summary>
             private readonly List<HeldLock> heldScratch = new List<HeldLock>();
 

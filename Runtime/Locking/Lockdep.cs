@@ -42,9 +42,6 @@ namespace KernelDiscipline.Runtime
 
         private static ThreadState Current => state ??= new ThreadState();
 
-        /// <summary>The calling thread's state, or null before its first lock.</summary>
-        internal static ThreadState? State => state;
-
         /// <summary>
         /// The calling thread's id and, with lockdep on, its state: one thread-local read either way (the state knows its
         /// thread's id, and a thread-local read costs what the id costs). Null when lockdep is off: one decision per lock
