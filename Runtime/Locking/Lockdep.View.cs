@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace KernelDiscipline.Runtime
@@ -121,8 +122,11 @@ namespace KernelDiscipline.Runtime
             }
         }
 
-        private static void RecordHold(HeldLock entry)
+        /// <summary>Times the hold of the entry at <paramref name="index"/> (out of line: the entry is built only when statistics are on).</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RecordHold(HeldStack held, int index)
         {
+            var entry = held[index];
             if (entry.AcquiredAt != 0)
             {
                 CountersOf(entry.Lock.Class).Held(Stopwatch.GetTimestamp() - entry.AcquiredAt);

@@ -40,7 +40,15 @@ namespace KernelDiscipline.Runtime
         /// <summary>Bumped by <see cref="Reset"/>, so that no thread trusts a chain validated against a forgotten graph.</summary>
         private static volatile int epoch = 1;
 
-        private static ThreadState Current => state ??= new ThreadState();
+        // Inlined into every lock operation; the first operation on a thread makes its state out of line.
+        private static ThreadState Current
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => state ?? NewState();
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static ThreadState NewState() => state = new ThreadState();
 
         /// <summary>
         /// The calling thread's id and, with lockdep on, its state: one thread-local read either way (the state knows its
@@ -277,17 +285,27 @@ namespace KernelDiscipline.Runtime
             current.Held.Push(lockInstance, subclass, file, line, shared, trylock, statistics ? Stopwatch.GetTimestamp() : 0);
             int key = KeyOf(lockClass, subclass);
             var counts = current.Acquisitions;
-            if (key >= counts.Length)
+            if ((uint)key < (uint)counts.Length)
             {
-                counts = GrowCounters(current, key);
+                counts[key]++;
+            }
+            else
+            {
+                GrowCounters(current, key)[key]++;
             }
 
-            counts[key]++;
             if (lockClass.FirstAcquisition is null)
             {
-                var site = new LockSite(lockClass, subclass, file, line, Environment.CurrentManagedThreadId);
-                Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site), null);
+                NoteFirstAcquisition(lockClass, subclass, file, line);
             }
+        }
+
+        // Out of line: a class's first acquisition happens once, and its site would cost every acquisition a frame slot.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void NoteFirstAcquisition(LockClass lockClass, int subclass, string file, int line)
+        {
+            var site = new LockSite(lockClass, subclass, file, line, Environment.CurrentManagedThreadId);
+            Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site), null);
         }
 
         /// <summary>This thread's counters, grown to hold <paramref name="key"/> and registered for snapshots.</summary>
@@ -327,7 +345,7 @@ namespace KernelDiscipline.Runtime
                 {
                     if (statistics)
                     {
-                        RecordHold(held[top]);
+                        RecordHold(held, top);
                     }
 
                     held.Pop();
@@ -347,7 +365,7 @@ namespace KernelDiscipline.Runtime
             {
                 if (statistics)
                 {
-                    RecordHold(held[index]);
+                    RecordHold(held, index);
                 }
 
                 held.RemoveAt(index);
@@ -629,6 +647,7 @@ namespace KernelDiscipline.Runtime
             }
 
             /// <summary>The lock at <paramref name="index"/>, without building the entry.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public KernelLock LockAt(int index) => slots[index].Lock;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -726,6 +745,7 @@ namespace KernelDiscipline.Runtime
                 AcquiredAt = acquiredAt;
             }
 
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public static int Pack(int subclass, bool shared, bool trylock) => subclass | (shared ? SharedFlag : 0) | (trylock ? TrylockFlag : 0);
 
             public KernelLock Lock { get; }

@@ -18,63 +18,108 @@ namespace KernelDiscipline.Benchmarks;
 /// </summary>
 internal static class BuildCost
 {
+    /// <summary>
+    /// How the compiler runs: as a developer's machine has it (the compiler server and MSBuild node reuse on, the SDK's
+    /// defaults) or as many CI agents have it (UseSharedCompilation=false: a fresh compiler process per project, which
+    /// loads and JIT-compiles every analyzer each build). The benchmark sets this itself instead of inheriting the
+    /// machine's environment: this machine's environment turns the server off.
+    /// </summary>
+    private enum CompilerMode
+    {
+        Server,
+        FreshProcess,
+    }
+
+    private static readonly string[] ServerSwitches = { "UseSharedCompilation", "MSBUILDDISABLENODEREUSE", "DOTNET_CLI_USE_MSBUILD_SERVER" };
+
     public static void Run(Report report, bool quick)
     {
         int files = quick ? 2 : 6;
         int methodsPerFile = quick ? 100 : 500;
-        int runs = quick ? 3 : 7;
+        int runs = quick ? 3 : 9;
         string root = Path.Combine(Path.GetTempPath(), "kd-build-" + Guid.NewGuid().ToString("N"));
         try
         {
             string feed = Path.Combine(root, "feed");
             string version = "0.1.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-            var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(root, "packages") };
-            Expect(Dotnet(RepositoryRoot(), null, "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + version), "pack");
+            Expect(Dotnet(RepositoryRoot(), new Dictionary<string, string?>(), "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + version), "pack");
 
-            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, build servers on, configurations interleaved, 2 warm-ups, median of {runs})\n");
-            report.Line("Without KD: the same project with the package's analyzers excluded (`ExcludeAssets=\"analyzers\"`); the SDK's default analyzers run in both.\n");
-            report.Line("| tracked density | build without KD ms | build with KD ms | added |\n|---|---|---|---|");
+            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, configurations alternating, 2 warm-ups, {runs} pairs)\n");
+            report.Line("Without KD: the same project with the package's analyzers excluded (`ExcludeAssets=\"analyzers\"`); the SDK's default analyzers run in both. " +
+                "Added: the median of the differences between the two builds of each pair (each pair runs back to back, so a slow spell of the machine falls on both), " +
+                "± the median distance of a pair's difference from that median.\n");
+            var projects = new Dictionary<double, (string With, string Without)>();
             foreach (double density in new[] { 0.0, 0.1, 0.3 })
             {
-                string with = Consumer(root, density, files, methodsPerFile, feed, version, analyzers: true);
-                string without = Consumer(root, density, files, methodsPerFile, feed, version, analyzers: false);
-                foreach (var project in new[] { with, without })
+                projects[density] = (Consumer(root, density, files, methodsPerFile, feed, version, analyzers: true), Consumer(root, density, files, methodsPerFile, feed, version, analyzers: false));
+                foreach (var project in new[] { projects[density].With, projects[density].Without })
                 {
-                    Expect(Dotnet(project, environment, "restore"), "restore");
+                    Expect(Dotnet(project, ChildEnvironment(root, CompilerMode.FreshProcess), "restore"), "restore");
                 }
+            }
 
-                var samples = new[] { new List<double>(), new List<double>() };
-                for (int i = 0; i < 2 + runs; i++)
+            foreach (var mode in new[] { CompilerMode.Server, CompilerMode.FreshProcess })
+            {
+                var environment = ChildEnvironment(root, mode);
+                string label = mode == CompilerMode.Server ? "compiler server on (a developer's machine)" : "a fresh compiler per build (UseSharedCompilation=false, as on many CI agents)";
+                report.Line($"\n### {label}\n");
+                report.Line("| tracked density | build without KD ms | build with KD ms | added (paired) |\n|---|---|---|---|");
+                var targets = new List<Action>(); // printed under the table, not between its rows
+                foreach (double density in new[] { 0.0, 0.1, 0.3 })
                 {
-                    for (int k = 0; k < 2; k++)
+                    var (with, without) = projects[density];
+                    var withMs = new List<double>();
+                    var withoutMs = new List<double>();
+                    var added = new List<double>();
+                    for (int i = 0; i < 2 + runs; i++)
                     {
-                        int c = (k + i) % 2; // alternate which goes first
-                        var clock = Stopwatch.StartNew();
-                        Expect(Dotnet(c == 0 ? with : without, environment, "build", "--no-restore", "--no-incremental", "-c", "Release", "-nologo", "-v", "q"), "build");
+                        double withTime = 0, withoutTime = 0;
+                        for (int k = 0; k < 2; k++)
+                        {
+                            bool withKd = (k + i) % 2 == 0; // alternate which goes first
+                            var clock = Stopwatch.StartNew();
+                            Expect(Dotnet(withKd ? with : without, environment, "build", "--no-restore", "--no-incremental", "-c", "Release", "-nologo", "-v", "q"), "build");
+                            if (withKd)
+                            {
+                                withTime = clock.Elapsed.TotalMilliseconds;
+                            }
+                            else
+                            {
+                                withoutTime = clock.Elapsed.TotalMilliseconds;
+                            }
+                        }
+
                         if (i >= 2)
                         {
-                            samples[c].Add(clock.Elapsed.TotalMilliseconds);
+                            withMs.Add(withTime);
+                            withoutMs.Add(withoutTime);
+                            added.Add(withTime - withoutTime);
                         }
+                    }
+
+                    double baseline = AnalyzerCost.Median(withoutMs), addedMs = AnalyzerCost.Median(added), noise = Spread(added);
+                    double percent = 100 * addedMs / baseline;
+                    report.Line($"| {density:P0} | {baseline:F0} ±{Spread(withoutMs):F0} | {AnalyzerCost.Median(withMs):F0} ±{Spread(withMs):F0} | {addedMs:+0;-0} ±{noise:F0} ms ({percent:+0.0;-0.0}%) |");
+                    string where = mode == CompilerMode.Server ? "compiler server on" : "fresh compiler per build";
+                    if (density == 0.3)
+                    {
+                        targets.Add(() => report.Target($"dotnet build, {where}: KD added wall time at 30% density, % of the build without KD", $"{percent:F1}%", percent <= 3));
+                    }
+                    else if (density == 0.0)
+                    {
+                        // "Nothing measurable": the pairs' median difference is within their own spread.
+                        targets.Add(() => report.Target($"dotnet build, {where}, 0% density: KD adds nothing measurable", $"{addedMs:+0;-0} ms (noise ±{noise:F0} ms)", addedMs <= noise));
                     }
                 }
 
-                double withMs = AnalyzerCost.Median(samples[0]), withoutMs = AnalyzerCost.Median(samples[1]);
-                double spread = Spread(samples[0]) + Spread(samples[1]);
-                double added = 100 * (withMs - withoutMs) / withoutMs;
-                report.Line($"| {density:P0} | {withoutMs:F0} ±{Spread(samples[1]):F0} | {withMs:F0} ±{Spread(samples[0]):F0} | {added:+0.0;-0.0}% |");
-                if (density == 0.3)
-                {
-                    report.Target("dotnet build: KD added wall time at 30% density, % of the build without KD", $"{added:F1}%", added <= 3);
-                }
-                else if (density == 0.0)
-                {
-                    // "Nothing measurable": what KD adds is within the noise (a build with KD that came out faster adds nothing).
-                    report.Target("dotnet build at 0% density: KD adds nothing measurable", $"{withMs - withoutMs:+0;-0} ms (noise ±{spread:F0} ms)", withMs - withoutMs <= spread);
-                }
+                report.Line(string.Empty);
+                targets.ForEach(target => target());
             }
         }
         finally
         {
+            // The servers this section started would otherwise outlive the benchmark.
+            Dotnet(Path.GetTempPath(), ChildEnvironment(root, CompilerMode.Server), "build-server", "shutdown");
             try
             {
                 Directory.Delete(root, recursive: true);
@@ -86,6 +131,23 @@ internal static class BuildCost
         }
 
         OneEditedFile(report, quick);
+    }
+
+    /// <summary>The child builds' environment: a package folder of their own, and the compiler server as <paramref name="mode"/> says.</summary>
+    private static Dictionary<string, string?> ChildEnvironment(string root, CompilerMode mode)
+    {
+        var environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = Path.Combine(root, "packages") };
+        foreach (var name in ServerSwitches)
+        {
+            environment[name] = null; // the SDK's defaults: servers on
+        }
+
+        if (mode == CompilerMode.FreshProcess)
+        {
+            environment["UseSharedCompilation"] = "false";
+        }
+
+        return environment;
     }
 
     /// <summary>The IDE's case: after an edit, the analyzers run on the edited document of a project.</summary>
@@ -174,7 +236,7 @@ internal static class BuildCost
         }
     }
 
-    private static (int ExitCode, string Output) Dotnet(string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    private static (int ExitCode, string Output) Dotnet(string directory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
@@ -184,9 +246,16 @@ internal static class BuildCost
 
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var pair in environment ?? new Dictionary<string, string>())
+        foreach (var pair in environment)
         {
-            start.Environment[pair.Key] = pair.Value;
+            if (pair.Value is null)
+            {
+                start.Environment.Remove(pair.Key);
+            }
+            else
+            {
+                start.Environment[pair.Key] = pair.Value;
+            }
         }
 
         using var process = Process.Start(start)!;

@@ -68,6 +68,13 @@ if (part == "probe-size")
     return 0;
 }
 
+if (part == "probe-cold")
+{
+    // probe-cold: KD's first use in a fresh process, as a compiler without its server pays it on every build.
+    ColdStartProbe.Run();
+    return 0;
+}
+
 if (part == "probe-lockdep")
 {
     // probe-lockdep: a quick look (Stopwatch, no BenchmarkDotNet) at lockdep's price per pair, on and off.

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using KernelDiscipline.Analyzers.Engine;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KernelDiscipline.Benchmarks;
+
+/// <summary>
+/// KD's first use in a fresh process: a compiler run without the build server (a CI agent, UseSharedCompilation=false)
+/// loads and JIT-compiles the analyzer on every build. Times the compilation-start work phase by phase, then a whole
+/// KD run on a one-line project, cold and again.
+/// </summary>
+internal static class ColdStartProbe
+{
+    public static void Run()
+    {
+        var tree = CSharpSyntaxTree.ParseText("class C { void M() { } }", AnalyzerCost.ParseOptions);
+        var compilation = CSharpCompilation.Create("cold", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        compilation.GetDiagnostics(); // the compiler's own cold start is not KD's
+
+        var clock = Stopwatch.StartNew();
+        var known = KnownSymbols.TryCreate(compilation)!;
+        double create = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var names = known.TrackedMethodNames(compilation, default);
+        double scan = clock.Elapsed.TotalMilliseconds;
+        // The same work on a new compilation (new symbols, nothing decoded yet) with KD's code already compiled: what
+        // is left of the first figures is the JIT's.
+        var second = CSharpCompilation.Create("cold2", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        second.GetDiagnostics();
+        clock.Restart();
+        var knownAgain = KnownSymbols.TryCreate(second)!;
+        double createAgain = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        names = knownAgain.TrackedMethodNames(second, default);
+        double scanAgain = clock.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"KnownSymbols.TryCreate {create:F1} ms, on a new compilation {createAgain:F1} ms; TrackedMethodNames {scan:F1} ms ({names.Count} names), on a new compilation {scanAgain:F1} ms");
+
+        foreach (string run in new[] { "first KD run", "second KD run (new compilation)" })
+        {
+            var fresh = CSharpCompilation.Create("cold", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var withKd = fresh.WithAnalyzers(AnalyzerCost.Kd, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
+            clock.Restart();
+            withKd.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            double wall = clock.Elapsed.TotalMilliseconds;
+            var own = withKd.GetAnalyzerTelemetryInfoAsync(AnalyzerCost.Kd[0], default).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds;
+            Console.WriteLine($"{run}: {wall:F1} ms wall, KD's own time {own:F1} ms");
+        }
+    }
+}
