@@ -139,28 +139,32 @@ namespace KernelDiscipline.Analyzers.Engine
             Fallible = fallible;
             Acquires = acquires;
             Releases = releases;
-            TryAcquires = compilation.GetTypeByMetadataName(RuntimeNamespace + ".TryAcquiresAttribute");
-            MightSleep = compilation.GetTypeByMetadataName(RuntimeNamespace + ".MightSleepAttribute");
-            FollFlags = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollFlagsAttribute");
-            LocklessSnapshot = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LocklessSnapshotAttribute");
-            Revalidates = compilation.GetTypeByMetadataName(RuntimeNamespace + ".RevalidatesAttribute");
-            WritesPageTable = compilation.GetTypeByMetadataName(RuntimeNamespace + ".WritesPageTableAttribute");
-            FollPages = compilation.GetTypeByMetadataName(RuntimeNamespace + ".FollPagesAttribute");
-            Charges = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ChargesAttribute");
-            Uncharges = compilation.GetTypeByMetadataName(RuntimeNamespace + ".UnchargesAttribute");
-            VmFault = compilation.GetTypeByMetadataName(RuntimeNamespace + ".VmFault");
-            Errno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".Errno");
-            ReturnsErrno = compilation.GetTypeByMetadataName(RuntimeNamespace + ".ReturnsErrnoAttribute");
+            // The Runtime's types are looked up in the Runtime alone: a compilation-wide look-up searches every
+            // referenced assembly (a framework project has about 190), a cost paid again with each new compilation.
+            var runtime = fallible.ContainingAssembly;
+            INamedTypeSymbol? RuntimeType(string name) => runtime.GetTypeByMetadataName(RuntimeNamespace + "." + name);
+            TryAcquires = RuntimeType("TryAcquiresAttribute");
+            MightSleep = RuntimeType("MightSleepAttribute");
+            FollFlags = RuntimeType("FollFlagsAttribute");
+            LocklessSnapshot = RuntimeType("LocklessSnapshotAttribute");
+            Revalidates = RuntimeType("RevalidatesAttribute");
+            WritesPageTable = RuntimeType("WritesPageTableAttribute");
+            FollPages = RuntimeType("FollPagesAttribute");
+            Charges = RuntimeType("ChargesAttribute");
+            Uncharges = RuntimeType("UnchargesAttribute");
+            VmFault = RuntimeType("VmFault");
+            Errno = RuntimeType("Errno");
+            ReturnsErrno = RuntimeType("ReturnsErrnoAttribute");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             DoesNotReturn = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute");
             DoesNotReturnIf = compilation.GetTypeByMetadataName("System.Diagnostics.CodeAnalysis.DoesNotReturnIfAttribute");
             EagainValue = ReadConstant(Errno, "EAGAIN") ?? 11;
             VmFaultErrorMask = ReadEnumMask(VmFault, "Oom", "SigBus", "HwPoison", "SigSegv");
-            LockClassAttribute = compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassAttribute");
+            LockClassAttribute = RuntimeType("LockClassAttribute");
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
             ThreadingLockScope = ThreadingLock?.GetTypeMembers("Scope").FirstOrDefault();
-            LockClasses = ReadDeclarations(compilation, compilation.GetTypeByMetadataName(RuntimeNamespace + ".LockClassDeclarationAttribute"));
+            LockClasses = ReadDeclarations(compilation, RuntimeType("LockClassDeclarationAttribute"));
         }
 
         /// <summary>
@@ -175,8 +179,9 @@ namespace KernelDiscipline.Analyzers.Engine
                 return result.ToImmutable();
             }
 
+            // Only an assembly built on the Runtime can declare a class: the others' attributes are not decoded.
             var assemblies = new System.Collections.Generic.List<IAssemblySymbol> { compilation.Assembly };
-            assemblies.AddRange(compilation.SourceModule.ReferencedAssemblySymbols);
+            assemblies.AddRange(BuiltOn(compilation, declaration.ContainingAssembly));
             foreach (var assembly in assemblies)
             {
                 foreach (var attribute in assembly.GetAttributes())
@@ -296,6 +301,34 @@ namespace KernelDiscipline.Analyzers.Engine
             return new KnownSymbols(compilation, fallible, acquires, releases);
         }
 
+        /// <summary>The referenced assemblies that are the Runtime or reference it: the only ones that can annotate a method or declare a lock class.</summary>
+        private static System.Collections.Generic.IEnumerable<IAssemblySymbol> BuiltOn(Compilation compilation, IAssemblySymbol runtime)
+        {
+            foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                if (SymbolEqualityComparer.Default.Equals(assembly, runtime) || ReferencesRuntime(assembly, runtime))
+                {
+                    yield return assembly;
+                }
+            }
+        }
+
+        private static bool ReferencesRuntime(IAssemblySymbol assembly, IAssemblySymbol runtime)
+        {
+            foreach (var module in assembly.Modules)
+            {
+                foreach (var referenced in module.ReferencedAssemblySymbols)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(referenced, runtime))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// The simple names of every annotated method visible here: the Runtime's, those of referenced assemblies
         /// built on it, and those declared in source with one of the attributes. A call whose name is not in the
@@ -304,14 +337,9 @@ namespace KernelDiscipline.Analyzers.Engine
         public ImmutableHashSet<string> TrackedMethodNames(Compilation compilation, System.Threading.CancellationToken cancellation)
         {
             var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
-            var runtime = Fallible.ContainingAssembly;
-            foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
+            foreach (var assembly in BuiltOn(compilation, Fallible.ContainingAssembly))
             {
-                if (SymbolEqualityComparer.Default.Equals(assembly, runtime) ||
-                    assembly.Modules.Any(module => module.ReferencedAssemblySymbols.Contains(runtime, SymbolEqualityComparer.Default)))
-                {
-                    AddAnnotatedNames(assembly.GlobalNamespace, names, cancellation);
-                }
+                AddAnnotatedNames(assembly.GlobalNamespace, names, cancellation);
             }
 
             foreach (var tree in compilation.SyntaxTrees)
