@@ -16,6 +16,12 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         private readonly Dictionary<int, HashSet<string>?> advancedByBlock = new Dictionary<int, HashSet<string>?>();
 
+        /// <summary>
+        /// The identifiers each acquisition's call reads, by site index, collected once: a long method carries many
+        /// failed sites through many loop steps, and walking a call's tokens at each of them made it quadratic.
+        /// </summary>
+        private readonly Dictionary<int, string[]> namesReadBySite = new Dictionary<int, string[]>();
+
         /// <summary>Whether <paramref name="block"/> is a loop's step at all (most blocks are not: a cheap test first).</summary>
         public bool IsStep(BasicBlock block) => AdvancedBy(block) != null;
 
@@ -28,15 +34,35 @@ namespace KernelDiscipline.Analyzers.Engine
                 return false;
             }
 
-            foreach (var token in site.Invocation.Syntax.DescendantTokens())
+            foreach (var name in NamesRead(site))
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && advanced.Contains(token.ValueText))
+                if (advanced.Contains(name))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        private string[] NamesRead(AcquireSite site)
+        {
+            if (!namesReadBySite.TryGetValue(site.Index, out var names))
+            {
+                var distinct = new HashSet<string>(System.StringComparer.Ordinal);
+                foreach (var token in site.Invocation.Syntax.DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken))
+                    {
+                        distinct.Add(token.ValueText);
+                    }
+                }
+
+                namesReadBySite[site.Index] = names = new string[distinct.Count];
+                distinct.CopyTo(names);
+            }
+
+            return names;
         }
 
         private HashSet<string>? AdvancedBy(BasicBlock block)
