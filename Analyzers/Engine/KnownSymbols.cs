@@ -140,7 +140,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Acquires = acquires;
             Releases = releases;
             // The Runtime's types are looked up in the Runtime alone: a compilation-wide look-up searches every
-            // referenced assembly (a framework project has about 190), a cost paid again with each new compilation.
+            // referenced assembly (over a hundred in a framework project), a cost paid again with each new compilation.
             var runtime = fallible.ContainingAssembly;
             INamedTypeSymbol? RuntimeType(string name) => runtime.GetTypeByMetadataName(RuntimeNamespace + "." + name);
             TryAcquires = RuntimeType("TryAcquiresAttribute");

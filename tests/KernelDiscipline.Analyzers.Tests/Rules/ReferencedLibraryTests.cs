@@ -60,6 +60,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             }
             """, null, WithLibrary);
 
+        /// <summary>KD201Tests.ConsumerClassPlacedInTheOrder's shape, with the class declared by a referenced library instead of in source.</summary>
         [Fact]
         public Task TheLibrarysLockClassIsPlacedInTheOrder() => Verify.VerifyAnalyzerAsync("""
             using PoolLibrary;
