@@ -20,46 +20,28 @@ namespace KernelDiscipline.Analyzers.Engine
         /// The identifiers each acquisition's call reads, by site index, collected once: a long method carries many
         /// failed sites through many loop steps, and walking a call's tokens at each of them made it quadratic.
         /// </summary>
-        private readonly Dictionary<int, string[]> namesReadBySite = new Dictionary<int, string[]>();
+        private readonly Dictionary<int, HashSet<string>> namesReadBySite = new Dictionary<int, HashSet<string>>();
 
         /// <summary>Whether <paramref name="block"/> is a loop's step at all (most blocks are not: a cheap test first).</summary>
         public bool IsStep(BasicBlock block) => AdvancedBy(block) != null;
 
         /// <summary>Whether <paramref name="block"/> advances a loop variable that <paramref name="site"/>'s call reads.</summary>
-        public bool Advances(BasicBlock block, AcquireSite site)
-        {
-            var advanced = AdvancedBy(block);
-            if (advanced is null)
-            {
-                return false;
-            }
+        public bool Advances(BasicBlock block, AcquireSite site) => AdvancedBy(block) is { } advanced && advanced.Overlaps(NamesRead(site));
 
-            foreach (var name in NamesRead(site))
-            {
-                if (advanced.Contains(name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private string[] NamesRead(AcquireSite site)
+        private HashSet<string> NamesRead(AcquireSite site)
         {
             if (!namesReadBySite.TryGetValue(site.Index, out var names))
             {
-                var distinct = new HashSet<string>(System.StringComparer.Ordinal);
+                names = new HashSet<string>(System.StringComparer.Ordinal);
                 foreach (var token in site.Invocation.Syntax.DescendantTokens())
                 {
                     if (token.IsKind(SyntaxKind.IdentifierToken))
                     {
-                        distinct.Add(token.ValueText);
+                        names.Add(token.ValueText);
                     }
                 }
 
-                namesReadBySite[site.Index] = names = new string[distinct.Count];
-                distinct.CopyTo(names);
+                namesReadBySite[site.Index] = names;
             }
 
             return names;

@@ -306,27 +306,12 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             foreach (var assembly in compilation.SourceModule.ReferencedAssemblySymbols)
             {
-                if (SymbolEqualityComparer.Default.Equals(assembly, runtime) || ReferencesRuntime(assembly, runtime))
+                if (SymbolEqualityComparer.Default.Equals(assembly, runtime) ||
+                    assembly.Modules.Any(module => module.ReferencedAssemblySymbols.Contains(runtime, SymbolEqualityComparer.Default)))
                 {
                     yield return assembly;
                 }
             }
-        }
-
-        private static bool ReferencesRuntime(IAssemblySymbol assembly, IAssemblySymbol runtime)
-        {
-            foreach (var module in assembly.Modules)
-            {
-                foreach (var referenced in module.ReferencedAssemblySymbols)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(referenced, runtime))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
         }
 
         /// <summary>

@@ -18,7 +18,8 @@ internal static class ColdStartProbe
     public static void Run()
     {
         var tree = CSharpSyntaxTree.ParseText("class C { void M() { } }", AnalyzerCost.ParseOptions);
-        var compilation = CSharpCompilation.Create("cold", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        CSharpCompilation Compile() => CSharpCompilation.Create("cold", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var compilation = Compile();
         compilation.GetDiagnostics(); // the compiler's own cold start is not KD's
 
         var clock = Stopwatch.StartNew();
@@ -29,7 +30,7 @@ internal static class ColdStartProbe
         double scan = clock.Elapsed.TotalMilliseconds;
         // The same work on a new compilation (new symbols, nothing decoded yet) with KD's code already compiled: what
         // is left of the first figures is the JIT's.
-        var second = CSharpCompilation.Create("cold2", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var second = Compile();
         second.GetDiagnostics();
         clock.Restart();
         var knownAgain = KnownSymbols.TryCreate(second)!;
@@ -41,7 +42,7 @@ internal static class ColdStartProbe
 
         foreach (string run in new[] { "first KD run", "second KD run (new compilation)" })
         {
-            var fresh = CSharpCompilation.Create("cold", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var fresh = Compile();
             var withKd = fresh.WithAnalyzers(AnalyzerCost.Kd, new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false));
             clock.Restart();
