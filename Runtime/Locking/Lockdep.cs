@@ -192,6 +192,7 @@ namespace KernelDiscipline.Runtime
         internal static ThreadState RcuEnter(string file, int line) => RcuEnter(Current, file, line);
 
         /// <summary><see cref="RcuEnter(string, int)"/> with the thread's state already in hand.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ThreadState RcuEnter(ThreadState current, string file, int line)
         {
             if (current.RcuDepth++ == 0)
@@ -213,6 +214,7 @@ namespace KernelDiscipline.Runtime
         internal static void RcuExit(string file, int line) => RcuExit(Current, file, line);
 
         /// <summary><see cref="RcuExit(string, int)"/> with the thread's state already in hand.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void RcuExit(ThreadState current, string file, int line)
         {
             if (current.RcuDepth > 0)
@@ -221,6 +223,13 @@ namespace KernelDiscipline.Runtime
                 return;
             }
 
+            RcuExitNotEntered(current, file, line);
+        }
+
+        // Out of line: an unbalanced RCU unlock is a report, and its site would cost every exit a frame slot.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RcuExitNotEntered(ThreadState current, string file, int line)
+        {
             var held = current.Held;
             var site = new LockSite(LockClass.RcuRead, 0, file, line, Environment.CurrentManagedThreadId);
             Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);

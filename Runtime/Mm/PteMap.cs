@@ -185,17 +185,25 @@ namespace KernelDiscipline.Runtime
         private void ThrowIfReleased() => ThrowIfReleased(kind == MapKind.Locked ? Environment.CurrentManagedThreadId : 0);
 
         /// <summary>A released map, or a locked one used by another thread than <paramref name="me"/>, throws.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void ThrowIfReleased(int me)
+        {
+            if (released || (kind == MapKind.Locked && ownerThread != me))
+            {
+                ThrowReleasedOrNotOwner(me);
+            }
+        }
+
+        // Out of line: the messages are built only when thrown, so the check above inlines into every unlock.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void ThrowReleasedOrNotOwner(int me)
         {
             if (released)
             {
                 throw new MmStateException($"Use of a page table map after it was released (mapped at {System.IO.Path.GetFileName(file)}:{line}).");
             }
 
-            if (kind == MapKind.Locked && ownerThread != me)
-            {
-                throw new MmStateException($"Use of a locked page table map on thread {me}; it was mapped at {System.IO.Path.GetFileName(file)}:{line} on thread {ownerThread} (a map released and made again there, or one passed between threads).");
-            }
+            throw new MmStateException($"Use of a locked page table map on thread {me}; it was mapped at {System.IO.Path.GetFileName(file)}:{line} on thread {ownerThread} (a map released and made again there, or one passed between threads).");
         }
     }
 }

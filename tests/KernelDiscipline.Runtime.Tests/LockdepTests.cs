@@ -130,6 +130,27 @@ namespace KernelDiscipline.Runtime.Tests
         }
 
         [Fact]
+        public void RcuReadSideLeftWithoutEnteringIsReported()
+        {
+            // A lockless map made before lockdep was on never entered its RCU section as lockdep sees it (the
+            // documented misuse: enable lockdep before locks are taken); leaving it is an unbalanced unlock.
+            var (mm, _) = Mm.WithVma();
+            Mm.Populate(mm, Mm.Base, PageGeometry.PageSize);
+            Lockdep.Disable();
+            var pte = mm.PmdOffset(Mm.Base)!.Map(Mm.Base)!;
+            using var lockdep = new LockdepScope();
+            pte.Dispose();
+            var report = Assert.Single(lockdep.Reports);
+            Assert.Equal(LockdepReportKind.UnlockNotHeld, report.Kind);
+            Assert.Contains("(rcu_read)", report.Text);
+
+            // Balanced, nothing is reported.
+            lockdep.Reports.Clear();
+            mm.PmdOffset(Mm.Base)!.Map(Mm.Base)!.Dispose();
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
         public void SameClassNestingNeedsAnAnnotationOrTheOrderingHelper()
         {
             using var lockdep = new LockdepScope();
