@@ -13,16 +13,25 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using KernelDiscipline.Analyzers.Engine;
 using KernelDiscipline.Benchmarks;
+using KernelDiscipline.Runtime;
 
 // dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|build|all] [--quick] [--methods N] [--out BENCHMARKS.md]
 // Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size),
 // probe-lockdep (lockdep's price per lock pair, quickly; the figures of record are BenchmarkDotNet's).
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+const string PairResult = "pair-result"; // how a runtime-pairs child reports one pair to its parent
 string part = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 int methods = Option("--methods", quick ? 200 : 2000);
 string? output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault();
+if (part == "runtime-pairs")
+{
+    // runtime-pairs: the lock pairs in this process's lockdep mode (KD_LOCKDEP), for the runtime section's child processes.
+    RuntimePairs(quick);
+    return 0;
+}
+
 var report = new Report();
 report.Line($"# KernelDiscipline benchmarks\n");
 report.Line($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -264,24 +273,40 @@ static void LongMethodSection(Report report, bool quick)
 
 static void RuntimeSection(Report report, bool quick)
 {
-    var job = (quick ? Job.ShortRun : Job.Default.WithWarmupCount(3).WithIterationCount(12))
-        .WithToolchain(InProcessEmitToolchain.Instance);
-    var summary = BenchmarkRunner.Run<LockPairs>(ManualConfig.CreateMinimumViable().AddJob(job).AddDiagnoser(MemoryDiagnoser.Default));
     var mean = new Dictionary<(string, bool), double>();
     var allocated = new Dictionary<(string, bool), long>();
-    foreach (var result in summary.Reports)
+    foreach (bool lockdep in new[] { false, true })
     {
-        if (result.ResultStatistics is null)
+        // One process per mode, with lockdep decided at startup as a program decides it (see LockPairs.LockdepOn).
+        var child = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        child.ArgumentList.Add(typeof(Report).Assembly.Location);
+        child.ArgumentList.Add("runtime-pairs");
+        if (quick)
         {
-            continue;
+            child.ArgumentList.Add("--quick");
         }
 
-        bool lockdep = (bool)result.BenchmarkCase.Parameters["LockdepOn"];
-        mean[(result.BenchmarkCase.Descriptor.WorkloadMethod.Name, lockdep)] = result.ResultStatistics.Mean;
-        allocated[(result.BenchmarkCase.Descriptor.WorkloadMethod.Name, lockdep)] = result.GcStats.GetBytesAllocatedPerOperation(result.BenchmarkCase) ?? -1;
+        child.Environment["KD_LOCKDEP"] = lockdep ? "1" : "0";
+        using var process = System.Diagnostics.Process.Start(child)!;
+        for (string? line; (line = process.StandardOutput.ReadLine()) != null;)
+        {
+            Console.WriteLine(line);
+            var fields = line.Split(' ');
+            if (fields.Length == 4 && fields[0] == PairResult)
+            {
+                mean[(fields[1], lockdep)] = double.Parse(fields[2], CultureInfo.InvariantCulture);
+                allocated[(fields[1], lockdep)] = long.Parse(fields[3], CultureInfo.InvariantCulture);
+            }
+        }
+
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"runtime-pairs with KD_LOCKDEP={child.Environment["KD_LOCKDEP"]} exited with {process.ExitCode}.");
+        }
     }
 
-    report.Line("## Runtime cost (BenchmarkDotNet, in-process, ns per acquire+release pair)\n");
+    report.Line("## Runtime cost (BenchmarkDotNet, in-process, one process per lockdep mode, ns per acquire+release pair)\n");
     report.Line("| pair | lockdep off | lockdep on | bytes allocated per pair (off / on) |\n|---|---|---|---|");
     foreach (var name in new[] { "CompareAndSwapPair", "SystemThreadingLockPair", "MonitorPair", "TicketLockPair", "MapLockUnlock" })
     {
@@ -297,6 +322,7 @@ static void RuntimeSection(Report report, bool quick)
     report.Target("lockdep on ÷ off, TicketLock pair (warm)", $"{lockdepTicket:F2}×", lockdepTicket <= 2);
     report.Target("lockdep on ÷ off, MapLock+Unlock (warm)", $"{lockdepMap:F2}×", lockdepMap <= 2);
 
+    Lockdep.Disable(); // split PTLs scale in the production mode, whatever KD_LOCKDEP this run was started with
     var (one, two) = SplitPtlScaling.Measure(TimeSpan.FromSeconds(quick ? 0.5 : 2));
     report.Line($"\nSplit PTLs: one thread {one / 1e6:F2} M MapLock+Unlock/s on one PMD; two threads on two PMDs {two / 1e6:F2} M/s.\n");
     report.Target("two threads on different PMDs ÷ one thread (throughput)", $"{two / one:F2}×", two / one >= 1.9);
@@ -305,6 +331,20 @@ static void RuntimeSection(Report report, bool quick)
 
     double Get(string name, bool lockdep) => mean.TryGetValue((name, lockdep), out double value) ? value : double.NaN;
     string Bytes(string name, bool lockdep) => allocated.TryGetValue((name, lockdep), out long value) && value >= 0 ? value.ToString() : "–";
+}
+
+// The child's side of RuntimeSection: BenchmarkDotNet in this process, one line per pair for the parent to read.
+static void RuntimePairs(bool quick)
+{
+    var job = (quick ? Job.ShortRun : Job.Default.WithWarmupCount(3).WithIterationCount(12))
+        .WithToolchain(InProcessEmitToolchain.Instance);
+    var summary = BenchmarkRunner.Run<LockPairs>(ManualConfig.CreateMinimumViable().AddJob(job).AddDiagnoser(MemoryDiagnoser.Default));
+    foreach (var result in summary.Reports.Where(r => r.ResultStatistics != null))
+    {
+        long bytes = result.GcStats.GetBytesAllocatedPerOperation(result.BenchmarkCase) ?? -1;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{PairResult} {result.BenchmarkCase.Descriptor.WorkloadMethod.Name} {result.ResultStatistics!.Mean} {bytes}"));
+    }
 }
 
 /// <summary>Least-squares slope of log2(y) over log2(x): the exponent of y ~ x^k.</summary>

@@ -15,8 +15,16 @@ public class LockPairs
     private int word;
     private Pmd pmd = null!;
 
-    [Params(false, true)]
-    public bool LockdepOn { get; set; }
+    /// <summary>
+    /// Lockdep's mode, the process's own (<c>KD_LOCKDEP</c> at startup) unless a probe sets it: the figures of record run
+    /// each mode in a process of its own, as a program runs, so that tiered PGO compiles the lock paths for the mode
+    /// measured. Both modes as parameters of one process measured the second mode through code laid out for the first
+    /// (lockdep's blocks cold and out of line).
+    /// </summary>
+    public bool LockdepOn { get; set; } = StartedWithLockdep;
+
+    // Read once, before any Cleanup turns lockdep off: BenchmarkDotNet makes a new instance per benchmark.
+    private static readonly bool StartedWithLockdep = Lockdep.Enabled;
 
     [GlobalSetup]
     public void Setup()

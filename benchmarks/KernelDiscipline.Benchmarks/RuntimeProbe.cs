@@ -6,7 +6,8 @@ namespace KernelDiscipline.Benchmarks;
 
 /// <summary>
 /// A quick look at lockdep's price per pair, for iterating on the hot path: lockdep off and on alternate eight times,
-/// and each figure is the best round of all (the least disturbed by the rest of the machine).
+/// and each figure is the best round of all (the least disturbed by the rest of the machine). Both modes share one
+/// process here, so tiered PGO sees both: the figures of record (the runtime section) run each mode in its own.
 /// </summary>
 internal static class RuntimeProbe
 {
