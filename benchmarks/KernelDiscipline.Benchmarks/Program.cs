@@ -91,6 +91,14 @@ if (part == "probe-lockdep")
     return 0;
 }
 
+if (part == "probe-split")
+{
+    // probe-split: split PTLs, one thread on one PMD against two threads on two PMDs, and the machine's ceiling.
+    var (one, two) = SplitPtlScaling.Measure(TimeSpan.FromSeconds(1));
+    Console.WriteLine($"one thread {one / 1e6:F2} M/s, two threads {two / 1e6:F2} M/s: {two / one:F2}× (ceiling {SplitPtlScaling.IndependentWorkScaling(TimeSpan.FromSeconds(2)):F2}×)");
+    return 0;
+}
+
 if (part == "probe-long")
 {
     // probe-long [ugly|goto] LINES...: one long method per size, KD vs compile, time and peak managed memory.
@@ -323,7 +331,7 @@ static void RuntimeSection(Report report, bool quick)
     report.Target("lockdep on ÷ off, MapLock+Unlock (warm)", $"{lockdepMap:F2}×", lockdepMap <= 2);
 
     Lockdep.Disable(); // split PTLs scale in the production mode, whatever KD_LOCKDEP this run was started with
-    var (one, two) = SplitPtlScaling.Measure(TimeSpan.FromSeconds(quick ? 0.5 : 2));
+    var (one, two) = SplitPtlScaling.Measure(TimeSpan.FromSeconds(quick ? 0.25 : 1));
     report.Line($"\nSplit PTLs: one thread {one / 1e6:F2} M MapLock+Unlock/s on one PMD; two threads on two PMDs {two / 1e6:F2} M/s.\n");
     report.Target("two threads on different PMDs ÷ one thread (throughput)", $"{two / one:F2}×", two / one >= 1.9);
     double ceiling = SplitPtlScaling.IndependentWorkScaling(TimeSpan.FromSeconds(quick ? 0.5 : 2));
