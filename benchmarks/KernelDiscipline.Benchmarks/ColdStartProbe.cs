@@ -14,7 +14,7 @@ namespace KernelDiscipline.Benchmarks;
 /// loads and JIT-compiles the analyzer on every build. Times the compilation-start work phase by phase, then a whole
 /// KD run on a one-line project, cold and again. Roslyn's assemblies here are the NuGet package's, IL only: their
 /// first use is JIT-compiled too (of the methods compiled during TryCreate, 11 of 176 are KD's), where the SDK's csc
-/// runs Roslyn precompiled (ReadyToRun). The cold figures are an upper bound; the real csc's is in the issue note.
+/// runs Roslyn precompiled (ReadyToRun). The cold figures are an upper bound (benchmarks/README.md has the real csc's).
 /// </summary>
 internal static class ColdStartProbe
 {
