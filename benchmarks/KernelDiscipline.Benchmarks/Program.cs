@@ -16,8 +16,8 @@ using KernelDiscipline.Benchmarks;
 using KernelDiscipline.Runtime;
 
 // dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|build|all] [--quick] [--methods N] [--out BENCHMARKS.md]
-// Probes: probe-driver (registration costs), probe-long [ugly|goto] LINES... (one long method per size),
-// probe-lockdep (lockdep's price per lock pair, quickly; the figures of record are BenchmarkDotNet's).
+// Probes (probe-driver, probe-phases, probe-kd, probe-size, probe-cold, probe-lockdep, probe-split, probe-long), each a
+// quick look or a profiler's target, are described in benchmarks/README.md; the figures of record are the sections'.
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const string PairResult = "pair-result"; // how a runtime-pairs child reports one pair to its parent
