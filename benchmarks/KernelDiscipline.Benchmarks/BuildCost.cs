@@ -44,10 +44,11 @@ internal static class BuildCost
             string version = "0.1.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
             Expect(Dotnet(RepositoryRoot(), new Dictionary<string, string?>(), "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + version), "pack");
 
-            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, configurations alternating, 2 warm-ups, {runs} pairs)\n");
+            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, configurations alternating, densities in rounds, 2 warm-up rounds, {runs} pairs)\n");
             report.Line("Without KD: the same project with the package's analyzers excluded (`ExcludeAssets=\"analyzers\"`); the SDK's default analyzers run in both. " +
                 "Added: the median of the differences between the two builds of each pair (each pair runs back to back, so a slow spell of the machine falls on both), " +
-                "± the median distance of a pair's difference from that median.\n");
+                "± the median distance of a pair's difference from that median. The compile step is the Csc task's own time from MSBuild's performance summary " +
+                "(the compile with its analyzers, without the rest of the build), paired the same way: information beside the targets, which are on wall time.\n");
             var projects = new Dictionary<double, (string With, string Without)>();
             foreach (double density in new[] { 0.0, 0.1, 0.3 })
             {
@@ -63,43 +64,52 @@ internal static class BuildCost
                 var environment = ChildEnvironment(root, mode);
                 string label = mode == CompilerMode.Server ? "compiler server on (a developer's machine)" : "a fresh compiler per build (UseSharedCompilation=false, as on many CI agents)";
                 report.Line($"\n### {label}\n");
-                report.Line("| tracked density | build without KD ms | build with KD ms | added (paired) |\n|---|---|---|---|");
+                report.Line("| tracked density | build without KD ms | build with KD ms | added (paired) | compile step (Csc task) added (paired) |\n|---|---|---|---|---|");
                 var targets = new List<Action>(); // printed under the table, not between its rows
-                foreach (double density in new[] { 0.0, 0.1, 0.3 })
+                var densities = new[] { 0.0, 0.1, 0.3 };
+                var samples = densities.ToDictionary(d => d, _ => (With: new List<double>(), Without: new List<double>(), Added: new List<double>(), CompileAdded: new List<double>()));
+                // Rounds over every density, so that a trend (a compiler server's JIT tiering KD's code up over its
+                // first builds) falls on all densities alike: measured one density after another, the first carried it.
+                for (int i = 0; i < 2 + runs; i++)
                 {
-                    var (with, without) = projects[density];
-                    var withMs = new List<double>();
-                    var withoutMs = new List<double>();
-                    var added = new List<double>();
-                    for (int i = 0; i < 2 + runs; i++)
+                    foreach (double density in densities)
                     {
-                        double withTime = 0, withoutTime = 0;
+                        var (with, without) = projects[density];
+                        double withTime = 0, withoutTime = 0, withCompile = 0, withoutCompile = 0;
                         for (int k = 0; k < 2; k++)
                         {
                             bool withKd = (k + i) % 2 == 0; // alternate which goes first
                             var clock = Stopwatch.StartNew();
-                            Expect(Dotnet(withKd ? with : without, environment, "build", "--no-restore", "--no-incremental", "-c", "Release", "-nologo", "-v", "q"), "build");
+                            var build = Dotnet(withKd ? with : without, environment, "build", "--no-restore", "--no-incremental", "-c", "Release", "-nologo", "-v", "q", "-clp:PerformanceSummary");
+                            double elapsed = clock.Elapsed.TotalMilliseconds;
+                            Expect(build, "build");
                             if (withKd)
                             {
-                                withTime = clock.Elapsed.TotalMilliseconds;
+                                (withTime, withCompile) = (elapsed, CscTaskMs(build.Output));
                             }
                             else
                             {
-                                withoutTime = clock.Elapsed.TotalMilliseconds;
+                                (withoutTime, withoutCompile) = (elapsed, CscTaskMs(build.Output));
                             }
                         }
 
                         if (i >= 2)
                         {
-                            withMs.Add(withTime);
-                            withoutMs.Add(withoutTime);
-                            added.Add(withTime - withoutTime);
+                            var sample = samples[density];
+                            sample.With.Add(withTime);
+                            sample.Without.Add(withoutTime);
+                            sample.Added.Add(withTime - withoutTime);
+                            sample.CompileAdded.Add(withCompile - withoutCompile);
                         }
                     }
+                }
 
+                foreach (double density in densities)
+                {
+                    var (withMs, withoutMs, added, compileAdded) = samples[density];
                     double baseline = AnalyzerCost.Median(withoutMs), addedMs = AnalyzerCost.Median(added), noise = Spread(added);
                     double percent = 100 * addedMs / baseline;
-                    report.Line($"| {density:P0} | {baseline:F0} ±{Spread(withoutMs):F0} | {AnalyzerCost.Median(withMs):F0} ±{Spread(withMs):F0} | {addedMs:+0;-0} ±{noise:F0} ms ({percent:+0.0;-0.0}%) |");
+                    report.Line($"| {density:P0} | {baseline:F0} ±{Spread(withoutMs):F0} | {AnalyzerCost.Median(withMs):F0} ±{Spread(withMs):F0} | {addedMs:+0;-0} ±{noise:F0} ms ({percent:+0.0;-0.0}%) | {AnalyzerCost.Median(compileAdded):+0;-0} ±{Spread(compileAdded):F0} ms |");
                     string where = mode == CompilerMode.Server ? "compiler server on" : "fresh compiler per build";
                     if (density == 0.3)
                     {
@@ -226,6 +236,24 @@ internal static class BuildCost
         }
 
         return project;
+    }
+
+    /// <summary>
+    /// The Csc task's time from MSBuild's performance summary: the compile itself, analyzers included, without the rest of
+    /// the build (evaluation, copying, the other targets), whose spread hides a few percent.
+    /// </summary>
+    private static double CscTaskMs(string output)
+    {
+        foreach (var line in output.Split('\n'))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 3 && fields[1] == "ms" && fields[2] == "Csc" && double.TryParse(fields[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ms))
+            {
+                return ms;
+            }
+        }
+
+        throw new InvalidOperationException("No Csc task time in the build's performance summary:\n" + output);
     }
 
     private static void Expect((int ExitCode, string Output) result, string what)
