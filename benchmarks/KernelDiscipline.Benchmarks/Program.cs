@@ -286,31 +286,27 @@ static void RuntimeSection(Report report, bool quick)
     foreach (bool lockdep in new[] { false, true })
     {
         // One process per mode, with lockdep decided at startup as a program decides it (see LockPairs.LockdepOn).
-        var child = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        child.ArgumentList.Add(typeof(Report).Assembly.Location);
-        child.ArgumentList.Add("runtime-pairs");
+        string mode = lockdep ? "1" : "0";
+        var arguments = new List<string> { typeof(Report).Assembly.Location, "runtime-pairs" };
         if (quick)
         {
-            child.ArgumentList.Add("--quick");
+            arguments.Add("--quick");
         }
 
-        child.Environment["KD_LOCKDEP"] = lockdep ? "1" : "0";
-        using var process = System.Diagnostics.Process.Start(child)!;
-        for (string? line; (line = process.StandardOutput.ReadLine()) != null;)
+        var (exitCode, output) = BuildCost.Dotnet(Environment.CurrentDirectory, new Dictionary<string, string?> { ["KD_LOCKDEP"] = mode }, arguments.ToArray());
+        Console.WriteLine(output);
+        if (exitCode != 0)
         {
-            Console.WriteLine(line);
-            var fields = line.Split(' ');
+            throw new InvalidOperationException($"runtime-pairs with KD_LOCKDEP={mode} exited with {exitCode}.");
+        }
+
+        foreach (var fields in output.Split('\n').Select(line => line.TrimEnd('\r').Split(' ')))
+        {
             if (fields.Length == 4 && fields[0] == PairResult)
             {
                 mean[(fields[1], lockdep)] = double.Parse(fields[2], CultureInfo.InvariantCulture);
                 allocated[(fields[1], lockdep)] = long.Parse(fields[3], CultureInfo.InvariantCulture);
             }
-        }
-
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"runtime-pairs with KD_LOCKDEP={child.Environment["KD_LOCKDEP"]} exited with {process.ExitCode}.");
         }
     }
 
