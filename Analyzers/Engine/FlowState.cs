@@ -555,27 +555,33 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             vars?.ForEach(key => Vars.Remove(key));
-            List<ISymbol>? constants = null;
-            foreach (var symbol in Constants.Keys)
-            {
-                if (dead.Contains(symbol))
-                {
-                    (constants ??= new List<ISymbol>()).Add(symbol);
-                }
-            }
-
-            constants?.ForEach(symbol => Constants.Remove(symbol));
-            List<ISymbol>? errors = null;
-            foreach (var symbol in Errors.Keys)
-            {
-                if (dead.Contains(symbol))
-                {
-                    (errors ??= new List<ISymbol>()).Add(symbol);
-                }
-            }
-
-            errors?.ForEach(symbol => Errors.Remove(symbol));
+            ForgetDeadKeys(ref Constants, dead);
+            ForgetDeadKeys(ref Errors, dead);
+            ForgetDeadKeys(ref Aliases, dead);
+            ForgetDeadKeys(ref TakenFlags, dead);
+            ForgetDeadKeys(ref Guards, dead);
             ForgetUnreachableReleases();
+        }
+
+        /// <summary>Drops what a map knows of variables that are dead here: each is read only through a read of its variable.</summary>
+        private static void ForgetDeadKeys<TValue>(ref LazyMap<ISymbol, TValue> map, DeadVariables dead)
+        {
+            List<ISymbol>? gone = null;
+            foreach (var symbol in map.Keys)
+            {
+                if (dead.Contains(symbol))
+                {
+                    (gone ??= new List<ISymbol>()).Add(symbol);
+                }
+            }
+
+            if (gone != null)
+            {
+                foreach (var symbol in gone)
+                {
+                    map.Remove(symbol);
+                }
+            }
         }
 
         /// <summary>

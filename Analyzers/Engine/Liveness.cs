@@ -69,7 +69,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             int start = reference.Syntax.SpanStart;
-            int end = reference.Syntax.Span.End;
+            int end = reference.IsImplicit ? ScopeEnd(reference.Syntax) : reference.Syntax.Span.End;
             foreach (var loop in loops)
             {
                 if (loop.Contains(start) && loop.End > end)
@@ -82,6 +82,24 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 liveUntil[symbol] = end;
             }
+        }
+
+        /// <summary>
+        /// Where an implicit read may happen: a read the compiler adds (a using's dispose, a lock statement's taken
+        /// flag) carries the syntax of the declaration, but runs when its scope ends, so it counts to the end of the
+        /// enclosing block, switch section or file (top-level statements).
+        /// </summary>
+        private static int ScopeEnd(SyntaxNode syntax)
+        {
+            for (var node = syntax; node != null; node = node.Parent)
+            {
+                if (node is BlockSyntax or SwitchSectionSyntax or CompilationUnitSyntax)
+                {
+                    return node.Span.End;
+                }
+            }
+
+            return syntax.Span.End;
         }
 
         /// <summary>A lambda or local function of the body: the names it uses may be captured locals.</summary>

@@ -24,9 +24,11 @@ internal static class PhaseProbe
     /// <summary>PROBE_ENGINE_REPEAT=N runs the engine N times per body (for a profiler: the engine then dominates the trace).</summary>
     private static readonly int EngineRepeats = int.TryParse(Environment.GetEnvironmentVariable("PROBE_ENGINE_REPEAT"), out int n) && n > 0 ? n : 1;
 
-    public static Phases Measure(int methods, double density, int rounds = 7)
+    public static Phases Measure(int methods, double density, int rounds = 7) => Measure(CorpusGenerator.Corpus(methods, density), rounds);
+
+    /// <summary>The same split for any source (one long method: is what grows faster than the method KD's or Roslyn's?).</summary>
+    public static Phases Measure(string source, int rounds)
     {
-        var source = CorpusGenerator.Corpus(methods, density);
         var phases = new List<double[]>();
         int trackedBodies = 0;
         for (int round = 0; round < rounds + 2; round++)

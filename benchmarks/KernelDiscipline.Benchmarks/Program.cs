@@ -101,10 +101,18 @@ if (part == "probe-split")
 
 if (part == "probe-long")
 {
-    // probe-long [ugly|goto] LINES...: one long method per size, KD vs compile, time and peak managed memory.
+    // probe-long [ugly|goto] [phases] LINES...: one long method per size, KD vs compile, time and peak managed memory;
+    // with "phases", KD's time split as probe-phases splits it (binding, Roslyn's operations and graph, the engine).
     var shape = args.Contains("goto") ? (Func<int, string>)CorpusGenerator.GotoLongMethod : CorpusGenerator.UglyLongMethod;
     foreach (var lines in args.Select(a => int.TryParse(a, out int n) ? n : 0).Where(n => n > 0))
     {
+        if (args.Contains("phases"))
+        {
+            var split = PhaseProbe.Measure(shape(lines), rounds: 3);
+            Console.WriteLine($"{lines} lines asked: binding {split.BindingMs:F0} ms, GetOperation {split.OperationsMs:F0} ms, ControlFlowGraph.Create {split.GraphMs:F0} ms, engine {split.EngineMs:F0} ms");
+            continue;
+        }
+
         var sample = LongMethodCost.Measure(shape, lines, iterations: 1);
         Console.WriteLine($"{sample.Lines} lines: compile {sample.CompileMs:F0} ms / {sample.CompilePeakMb:F0} MB; +KD {sample.KdMs:F0} ms (analyzer {sample.KdAnalyzerMs:F0} ms) / {sample.KdPeakMb:F0} MB; {sample.Diagnostics} diagnostics; Roslyn's operations + graph alone {LongMethodCost.GraphOnlyMs(shape, lines):F0} ms");
     }

@@ -1,4 +1,6 @@
 using System.Threading.Tasks;
+using KernelDiscipline.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
@@ -119,5 +121,45 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """);
+
+        /// <summary>
+        /// A guard's dispose is a read the compiler adds where the scope ends, with the declaration's syntax: the local
+        /// must count as live to the end of its scope, or what the engine knows of it is forgotten before the dispose
+        /// (and the dispose then releases nothing). Top-level statements are a scope with no block around them.
+        /// </summary>
+        [Fact]
+        public async Task GuardsLiveToTheEndOfTheirScope()
+        {
+            const string Source = """
+                using System;
+
+                var mm = new MmStruct();
+                using var guard = mm.MmapLock.ReadScope();
+                var vma = mm.FindVma(0x1000);
+                Console.WriteLine(vma is null ? "none" : "found");
+
+                static class Nested
+                {
+                    public static int InABlock(MmStruct mm, Folio folio, bool flag)
+                    {
+                        if (flag)
+                        {
+                            using var guard = mm.MmapLock.WriteScope();
+                            var vma = mm.FindVma(0x1000);
+                            if (vma is null)
+                                return -Errno.EFAULT;
+                        }
+
+                        folio.Lock();
+                        folio.Unlock();
+                        return 0;
+                    }
+                }
+                """;
+            var compilation = TestProject.Compile(Source, TestProject.RunningFrameworkReferences);
+            compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
+            CSharpAnalyzerVerifier<KernelDisciplineAnalyzer>.AssertCompiles(compilation, "top-level guard");
+            Assert.Empty(await CorpusComparison.Diagnostics(compilation, new KernelDisciplineAnalyzer()));
+        }
     }
 }
