@@ -35,9 +35,10 @@ internal static class ColdStartProbe
         // shares their symbols, attributes already decoded (an IDE's next keystroke); one with a new reference to the
         // Runtime decodes the Runtime's metadata again (a compiler process's first build of the project, less the JIT).
         var (createAgain, scanAgain) = Time(Compile());
-        var runtime = MetadataReference.CreateFromFile(typeof(KernelDiscipline.Runtime.Pmd).Assembly.Location);
+        string runtimePath = typeof(KernelDiscipline.Runtime.Pmd).Assembly.Location;
         var (createFresh, scanFresh) = Time(CSharpCompilation.Create("fresh", new[] { tree },
-            AnalyzerCost.References.Take(AnalyzerCost.References.Length - 1).Append(runtime), compilation.Options));
+            AnalyzerCost.References.Where(r => r is not PortableExecutableReference { FilePath: var path } || path != runtimePath)
+                .Append(MetadataReference.CreateFromFile(runtimePath)), compilation.Options));
         Console.WriteLine($"KnownSymbols.TryCreate {create:F1} ms, on a new compilation {createAgain:F1} ms, with a new Runtime reference {createFresh:F1} ms");
         Console.WriteLine($"TrackedMethodNames {scan:F1} ms ({names.Count} names), on a new compilation {scanAgain:F1} ms, with a new Runtime reference {scanFresh:F1} ms");
 
