@@ -357,7 +357,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     LockStatementEffects(invocation, receiver, arguments);
                 }
 
-                if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.cancellation) is { IsEmpty: false } summary)
+                if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.summaryUse, engine.cancellation) is { IsEmpty: false } summary)
                 {
                     ApplySummary(invocation, summary, receiver);
                 }

@@ -33,14 +33,18 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private readonly LockSummaries? summaries;
         private readonly int depth;
+
+        /// <summary>What this body read of its callees' summaries (a summary's own analysis hands one in).</summary>
+        private readonly SummaryUse summaryUse;
         private Dictionary<string, HeldLock>? heldAtEveryExit;
 
         /// <summary>Whether a graph without a backward edge is solved and reported in one pass (see <see cref="Run"/>).</summary>
         private readonly bool singlePass;
 
         public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction,
-            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, bool singlePass = true)
+            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, SummaryUse? summaryUse = null, bool singlePass = true)
         {
+            this.summaryUse = summaryUse ?? new SummaryUse();
             this.singlePass = singlePass;
             this.summaries = summaries;
             this.depth = depth;

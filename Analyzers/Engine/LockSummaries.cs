@@ -32,9 +32,27 @@ namespace KernelDiscipline.Analyzers.Engine
         public bool IsEmpty => Acquired.Count == 0 && Released.Count == 0 && Takes.Count == 0 && !MightSleep;
     }
 
+    /// <summary>What one body's analysis read of its callees' summaries: how deep they went, and whether the bound cut one.</summary>
+    internal sealed class SummaryUse
+    {
+        /// <summary>The most levels any callee's summary needed (0: none was read).</summary>
+        public int Levels { get; private set; }
+
+        public bool Cut { get; set; }
+
+        public void Note(int levels, bool cut)
+        {
+            Levels = System.Math.Max(Levels, levels);
+            Cut |= cut;
+        }
+    }
+
     /// <summary>
-    /// Summaries of the un-annotated methods of this compilation, computed once per method (cached), to a bounded
-    /// call depth, with recursion cut: a method being summarised summarises as empty to its own callees.
+    /// Summaries of the un-annotated methods of this compilation, to a bounded call depth. A summary is a pure
+    /// function of the method and of the depth left below it (<see cref="MaxDepth"/> minus the caller's depth): a
+    /// callee is summarised with one level less, and with none left it has no summary. So recursion needs no cut of its
+    /// own (each recursive step has one level less) and nothing one thread does changes what another sees; the cache
+    /// only saves work. Concurrent requests for one summary may compute it twice; both compute the same thing.
     /// </summary>
     internal sealed class LockSummaries
     {
@@ -42,8 +60,17 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private readonly Compilation compilation;
         private readonly KnownSymbols known;
-        private readonly ConcurrentDictionary<IMethodSymbol, LockSummary> cache = new ConcurrentDictionary<IMethodSymbol, LockSummary>(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> inProgress = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+
+        /// <summary>Summaries by method and the levels left below it (1..MaxDepth).</summary>
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Levels), Computed> byLevels =
+            new ConcurrentDictionary<(IMethodSymbol, int), Computed>(LevelKeyComparer.Instance);
+
+        /// <summary>
+        /// Summaries that no depth bound cut, with the levels they needed: the same for every budget at least that
+        /// deep (a leaf helper needs one level, however deep its caller).
+        /// </summary>
+        private readonly ConcurrentDictionary<IMethodSymbol, Computed> exact =
+            new ConcurrentDictionary<IMethodSymbol, Computed>(SymbolEqualityComparer.Default);
 
         public LockSummaries(Compilation compilation, KnownSymbols known)
         {
@@ -64,13 +91,13 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (method.DeclaringSyntaxReferences.Length == 1 && !method.IsAbstract)
                 {
-                    var body = Compute(method, MaxDepth - 1, cancellation);
+                    var body = Summarise(method, levels: 1, cancellation).Summary;
                     var held = new HashSet<string>();
-                    foreach (var (_, _, lockClass, _) in body.Acquired)
+                    foreach (var acquired in body.Acquired)
                     {
-                        if (lockClass != null)
+                        if (acquired.Class != null)
                         {
-                            held.Add(lockClass);
+                            held.Add(acquired.Class);
                         }
                     }
 
@@ -87,44 +114,86 @@ namespace KernelDiscipline.Analyzers.Engine
                 return known.LockClassOf(method.ContainingType);
             });
 
-        /// <summary>The summary of a call target, or null when it has none (annotated, not in source, abstract).</summary>
-        public LockSummary? Of(IMethodSymbol method, int depth, CancellationToken cancellation)
+        /// <summary>
+        /// The summary of a call target seen from a body analysed at <paramref name="depth"/>, or null when it has none
+        /// (annotated, not in source, abstract, or deeper than the bound).
+        /// </summary>
+        public LockSummary? Of(IMethodSymbol method, int depth, SummaryUse use, CancellationToken cancellation)
         {
             method = method.OriginalDefinition;
-            if (depth >= MaxDepth || method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length != 1 ||
-                known.Annotation(method).IsTracked)
+            if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length != 1 || known.Annotation(method).IsTracked)
             {
                 return null;
             }
 
-            if (cache.TryGetValue(method, out var cached))
+            int levels = MaxDepth - depth;
+            if (levels <= 0)
+            {
+                use.Cut = true; // a summary exists, below the bound: what depends on it depends on the bound
+                return null;
+            }
+
+            var computed = Summarise(method, levels, cancellation);
+            use.Note(computed.Levels, computed.Cut);
+            return computed.Summary;
+        }
+
+        /// <summary>The summary with <paramref name="levels"/> levels of callees (itself included), from the caches or computed.</summary>
+        private Computed Summarise(IMethodSymbol method, int levels, CancellationToken cancellation)
+        {
+            if (exact.TryGetValue(method, out var known) && known.Levels <= levels)
+            {
+                return known;
+            }
+
+            if (byLevels.TryGetValue((method, levels), out var cached))
             {
                 return cached;
             }
 
-            if (!inProgress.TryAdd(method, true))
+            var computed = Compute(method, levels, cancellation);
+            if (!computed.Cut)
             {
-                return LockSummary.Empty; // recursion: the outer computation accounts for it
+                exact.TryAdd(method, computed);
             }
 
-            try
-            {
-                var summary = Compute(method, depth, cancellation);
-                cache[method] = summary;
-                return summary;
-            }
-            finally
-            {
-                inProgress.TryRemove(method, out _);
-            }
+            return byLevels.GetOrAdd((method, levels), computed);
         }
 
-        private LockSummary Compute(IMethodSymbol method, int depth, CancellationToken cancellation)
+        /// <summary>A summary, the levels of calls it looked through, and whether the depth bound cut it short.</summary>
+        private readonly struct Computed
+        {
+            public Computed(LockSummary summary, int levels, bool cut)
+            {
+                Summary = summary;
+                Levels = levels;
+                Cut = cut;
+            }
+
+            public LockSummary Summary { get; }
+
+            public int Levels { get; }
+
+            public bool Cut { get; }
+        }
+
+        private sealed class LevelKeyComparer : IEqualityComparer<(IMethodSymbol Method, int Levels)>
+        {
+            public static readonly LevelKeyComparer Instance = new LevelKeyComparer();
+
+            public bool Equals((IMethodSymbol Method, int Levels) x, (IMethodSymbol Method, int Levels) y) =>
+                x.Levels == y.Levels && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+            public int GetHashCode((IMethodSymbol Method, int Levels) key) =>
+                (SymbolEqualityComparer.Default.GetHashCode(key.Method) * 31) + key.Levels;
+        }
+
+        private Computed Compute(IMethodSymbol method, int levels, CancellationToken cancellation)
         {
             var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellation);
             if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree))
             {
-                return LockSummary.Empty;
+                return new Computed(LockSummary.Empty, 1, cut: false);
             }
 
 #pragma warning disable RS1030 // A callee in another tree needs its model; summaries are cached per method and bounded in depth.
@@ -138,10 +207,11 @@ namespace KernelDiscipline.Analyzers.Engine
             };
             if (graph is null)
             {
-                return LockSummary.Empty;
+                return new Computed(LockSummary.Empty, 1, cut: false);
             }
 
-            var engine = new DataflowEngine(known, graph, method, _ => false, cancellation, this, depth + 1);
+            var use = new SummaryUse();
+            var engine = new DataflowEngine(known, graph, method, _ => false, cancellation, this, depth: MaxDepth - levels + 1, use);
             var findings = engine.Run();
             var summary = new LockSummary { MightSleep = findings.MightSleep };
             summary.Takes.UnionWith(findings.AcquiredClasses);
@@ -163,7 +233,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            return summary;
+            return new Computed(summary, use.Levels + 1, use.Cut);
         }
 
         /// <summary>Maps a lock key of the callee back to a parameter (or this) and the member path below it.</summary>

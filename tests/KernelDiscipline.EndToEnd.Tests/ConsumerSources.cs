@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace KernelDiscipline.EndToEnd.Tests
 {
     /// <summary>What a consumer writes. A trailing <c>// KDxxx</c> marks the line where that diagnostic is expected.</summary>
@@ -263,5 +265,49 @@ namespace KernelDiscipline.EndToEnd.Tests
             pte.Unlock();
 
             """;
+
+        /// <summary>
+        /// Helpers that take, release and leak locks for their callers (one leaks through a chain deeper than the
+        /// summary depth, two recurse into each other) and callers of them in several files: what a caller is told
+        /// depends on the helpers' summaries, which the compiler's threads share.
+        /// </summary>
+        public static IReadOnlyDictionary<string, string> CrossMethod(int callerFiles)
+        {
+            var files = new Dictionary<string, string>
+            {
+                ["Helpers.cs"] = """
+                    using KernelDiscipline.Runtime;
+
+                    public static class Helpers
+                    {
+                        public static void TakeMm(MmStruct mm) => mm.MmapLock.DownRead();
+                        public static void DropMm(MmStruct mm) => mm.MmapLock.UpRead();
+                        public static void Chain0(MmStruct mm) => Chain1(mm);
+                        public static void Chain1(MmStruct mm) => Chain2(mm);
+                        public static void Chain2(MmStruct mm) => TakeMm(mm);
+                        public static int Ping(MmStruct mm, int n) => n == 0 ? Sleepy(mm) : Pong(mm, n - 1);
+                        public static int Pong(MmStruct mm, int n) => n == 0 ? 0 : Ping(mm, n - 1);
+                        public static int Sleepy(MmStruct mm) { mm.MmapLock.DownWrite(); mm.MmapLock.UpWrite(); return 0; }
+                    }
+                    """,
+            };
+            for (int f = 0; f < callerFiles; f++)
+            {
+                files[$"Callers{f}.cs"] = $$"""
+                    using KernelDiscipline.Runtime;
+
+                    public class Callers{{f}}
+                    {
+                        public int Leak(MmStruct mm, Folio folio) { Helpers.TakeMm(mm); folio.Lock(); folio.Unlock(); return 0; }
+                        public void Twice(MmStruct mm, Folio folio) { Helpers.TakeMm(mm); folio.Lock(); folio.Unlock(); Helpers.DropMm(mm); Helpers.DropMm(mm); }
+                        public void Order(MmStruct mm, Folio folio) { folio.Lock(); Helpers.TakeMm(mm); Helpers.DropMm(mm); folio.Unlock(); }
+                        public void Deep(MmStruct mm) { Helpers.Chain{{f % 3}}(mm); Helpers.DropMm(mm); }
+                        public int Recursive(MmStruct mm, Pmd pmd) { var ptl = pmd.Lock(); int r = Helpers.Ping(mm, {{f}}); ptl.Unlock(); return r; }
+                    }
+                    """;
+            }
+
+            return files;
+        }
     }
 }

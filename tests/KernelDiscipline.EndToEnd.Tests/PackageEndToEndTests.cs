@@ -161,6 +161,25 @@ namespace KernelDiscipline.EndToEnd.Tests
             }
         }
 
+        [Fact]
+        public void TheSameConsumerGetsTheSameDiagnosticsOnEveryBuild()
+        {
+            // The compiler analyses methods on several threads, in an order that changes from build to build.
+            consumer.UseSources(ConsumerSources.CrossMethod(callerFiles: 6));
+            var builds = new List<IReadOnlyList<string>>();
+            for (int build = 0; build < 3; build++)
+            {
+                var result = consumer.Dotnet("build", "--no-incremental");
+                ConsumerFixture.Expect(result, "dotnet build " + build);
+                builds.Add(Regex.Matches(result.Output, @"\w+\.cs\(\d+,\d+\): warning KD\d{3}: .*?(?= \(https:| \[|\r?$)", RegexOptions.Multiline).Select(m => m.Value.Trim())
+                    .Distinct().OrderBy(x => x, System.StringComparer.Ordinal).ToList());
+            }
+
+            Assert.True(builds[0].Count >= 6 * 3, "the cross-method consumer reports fewer diagnostics than expected:\n" + string.Join("\n", builds[0]));
+            Assert.Equal(builds[0], builds[1]);
+            Assert.Equal(builds[0], builds[2]);
+        }
+
         private static IEnumerable<string> Expected(string file, string source) =>
             source.Split('\n')
                 .Select((line, index) => (Match: Regex.Match(line, @"// (KD\d{3})\s*$"), Line: index + 1))

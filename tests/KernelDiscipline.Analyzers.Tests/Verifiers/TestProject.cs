@@ -46,6 +46,15 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
                 references ?? References,
                 CompilationOptions);
 
+        /// <summary>Several files in the given order (the order the compiler hands trees to the analyzers).</summary>
+        public static CSharpCompilation Compile(IEnumerable<(string Path, string Source)> files) =>
+            CSharpCompilation.Create(
+                "Test",
+                files.Select(file => CSharpSyntaxTree.ParseText(file.Source, ParseOptions, path: file.Path))
+                    .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, ParseOptions, path: "/0/Usings.cs")),
+                References,
+                CompilationOptions);
+
         public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, DiagnosticAnalyzer analyzer,
             IReadOnlyDictionary<string, string>? options = null, List<string>? analyzerExceptions = null)
         {
