@@ -12,13 +12,13 @@ namespace KernelDiscipline.Analyzers.Engine
             Index = index;
             Invocation = invocation;
             Annotation = annotation;
-            Key = "#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Capability = Capability.ForSite(index);
         }
 
         public int Index { get; }
 
-        /// <summary>The identity of the lock this site takes when it names no object (<c>#2</c>), made once.</summary>
-        public string Key { get; }
+        /// <summary>What this site returned, as an identity: the lock a map or lock result holds, the object a charge is on.</summary>
+        public Capability Capability { get; }
 
         public IInvocationOperation Invocation { get; }
 
@@ -116,8 +116,12 @@ namespace KernelDiscipline.Analyzers.Engine
         SameClass,
         /// <summary>KD203: a sleeping lock or a [MightSleep] call in atomic context.</summary>
         SleepInAtomic,
-        /// <summary>KD204: taken again while held.</summary>
+        /// <summary>KD204: taken again while held (in either mode).</summary>
         DoubleAcquire,
+        /// <summary>KD204: released in the other mode than it was taken (taken for read, released as a writer).</summary>
+        WrongModeRelease,
+        /// <summary>KD204: released where the joining paths hold it in different modes.</summary>
+        MixedModes,
         /// <summary>KD204: released again after it was released on every path.</summary>
         DoubleRelease,
         /// <summary>KD204: still held (on every or some path) when the method returns.</summary>
@@ -126,9 +130,10 @@ namespace KernelDiscipline.Analyzers.Engine
 
     internal readonly struct LockFinding
     {
-        public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, HeldLock? held, SyntaxNode? earlier = null,
-            int spinningHeld = 0, string? heldRelease = null, bool atAwait = false)
+        public LockFinding(LockProblem problem, SyntaxNode at, string? lockClass, LockFact? held, SyntaxNode? earlier = null,
+            int spinningHeld = 0, string? heldRelease = null, bool atAwait = false, LockMode mode = LockMode.Exclusive)
         {
+            Mode = mode;
             AtAwait = atAwait;
             Problem = problem;
             At = at;
@@ -156,10 +161,13 @@ namespace KernelDiscipline.Analyzers.Engine
         public string? Class { get; }
 
         /// <summary>The held lock it conflicts with.</summary>
-        public HeldLock? Held { get; }
+        public LockFact? Held { get; }
 
-        /// <summary>For a double release: the first release.</summary>
+        /// <summary>For a double release: the first release; for a release where the paths hold it in both modes: where the other mode was taken.</summary>
         public SyntaxNode? Earlier { get; }
+
+        /// <summary>For a second acquisition or a release: the mode it asks for.</summary>
+        public LockMode Mode { get; }
     }
 
     /// <summary>What the engine saw at its fixed point, for the rules to report.</summary>
@@ -206,10 +214,10 @@ namespace KernelDiscipline.Analyzers.Engine
         public HashSet<string> HeldClassesAtSomeExit { get; } = new HashSet<string>();
 
         /// <summary>Locks it took and still holds at every normal exit.</summary>
-        public List<HeldLock> HeldAtEveryExit { get; } = new List<HeldLock>();
+        public List<LockFact> HeldAtEveryExit { get; } = new List<LockFact>();
 
-        /// <summary>Locks it releases without having taken them: its caller's.</summary>
-        public List<string> UnownedReleases { get; } = new List<string>();
+        /// <summary>Locks it releases without having taken them (its caller's), with the mode of the release.</summary>
+        public List<(Capability Lock, LockMode Mode)> UnownedReleases { get; } = new List<(Capability, LockMode)>();
 
         /// <summary>The semantic model of the body (the graph's operations carry none).</summary>
         public SemanticModel? Model { get; set; }

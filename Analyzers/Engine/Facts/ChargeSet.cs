@@ -35,7 +35,7 @@ namespace KernelDiscipline.Analyzers.Engine
     /// </summary>
     internal readonly struct HeldCharge : IEquatable<HeldCharge>
     {
-        public HeldCharge(ChargeSpec spec, string identity, SyntaxNode site, bool may, int depth, ISymbol? result, ISymbol? holder)
+        public HeldCharge(ChargeSpec spec, Capability identity, SyntaxNode site, bool may, int depth, ISymbol? result, ISymbol? holder)
         {
             Holder = holder;
             Spec = spec;
@@ -49,7 +49,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public ChargeSpec Spec { get; }
 
         /// <summary>The charged object's identity.</summary>
-        public string Identity { get; }
+        public Capability Identity { get; }
 
         /// <summary>The charging call.</summary>
         public SyntaxNode Site { get; }
@@ -66,14 +66,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The local that holds the charging call's result while it is unchanged: testing it tells whether the charge was taken.</summary>
         public ISymbol? Result { get; }
 
-        public static string KeyOf(string resource, string identity) => resource + "\u0001" + identity;
-
-        public string Key => KeyOf(Spec.Resource, Identity);
+        public ChargeKey Key => new ChargeKey(Spec.Resource, Identity);
 
         public HeldCharge With(bool may, int depth, ISymbol? result) => new HeldCharge(Spec, Identity, Site, may, depth, result, Holder);
 
         public bool Equals(HeldCharge other) =>
-            Key == other.Key && May == other.May && Depth == other.Depth && SymbolEqualityComparer.Default.Equals(Result, other.Result);
+            Key.Equals(other.Key) && May == other.May && Depth == other.Depth && SymbolEqualityComparer.Default.Equals(Result, other.Result);
 
         public override bool Equals(object? obj) => obj is HeldCharge other && Equals(other);
 
@@ -113,43 +111,67 @@ namespace KernelDiscipline.Analyzers.Engine
         public string? Undo { get; }
     }
 
-    /// <summary>The charge half of the facts' join.</summary>
-    internal sealed partial class FlowFacts
+    /// <summary>A charge's key: the resource and the charged object.</summary>
+    internal readonly struct ChargeKey : IEquatable<ChargeKey>
     {
-        /// <summary>Charges join as must/may like locks; an error is known only where both sides know it.</summary>
-        private bool JoinCharges(FlowFacts other)
+        public ChargeKey(string resource, Capability identity)
+        {
+            Resource = resource;
+            Identity = identity;
+        }
+
+        public string Resource { get; }
+
+        public Capability Identity { get; }
+
+        public bool Equals(ChargeKey other) => Resource == other.Resource && Identity.Equals(other.Identity);
+
+        public override bool Equals(object? obj) => obj is ChargeKey other && Equals(other);
+
+        public override int GetHashCode() => (Resource.GetHashCode() * 31) ^ Identity.GetHashCode();
+    }
+
+    /// <summary>KD302: charges on objects (by resource and identity) taken in this body and not given back.</summary>
+    internal struct ChargeSet : IFactTable<ChargeSet>
+    {
+        public LazyMap<ChargeKey, HeldCharge> Held;
+
+        public void CopyFrom(in ChargeSet from) => Held = from.Held.Clone();
+
+        /// <summary>Charges join as must/may like locks.</summary>
+        public bool JoinWith(in ChargeSet other)
         {
             bool changed = false;
-            foreach (var key in Charges.KeyList())
+            foreach (var key in Held.KeyList())
             {
-                Charges.TryGetValue(key, out var mine);
-                var joined = other.Charges.TryGetValue(key, out var theirs) ? mine.Join(theirs) : mine.With(may: true, mine.Depth, mine.Result);
+                Held.TryGetValue(key, out var mine);
+                var joined = other.Held.TryGetValue(key, out var theirs) ? mine.Join(theirs) : mine.With(may: true, mine.Depth, mine.Result);
                 if (!joined.Equals(mine))
                 {
-                    Charges[key] = joined;
+                    Held[key] = joined;
                     changed = true;
                 }
             }
 
-            foreach (var pair in other.Charges.Pairs)
+            foreach (var pair in other.Held.Pairs)
             {
-                if (!Charges.ContainsKey(pair.Key))
+                if (!Held.ContainsKey(pair.Key))
                 {
-                    Charges[pair.Key] = pair.Value.With(may: true, pair.Value.Depth, pair.Value.Result);
-                    changed = true;
-                }
-            }
-
-            foreach (var symbol in Errors.KeyList())
-            {
-                if (!other.Errors.ContainsKey(symbol))
-                {
-                    Errors.Remove(symbol);
+                    Held[pair.Key] = pair.Value.With(may: true, pair.Value.Depth, pair.Value.Result);
                     changed = true;
                 }
             }
 
             return changed;
+        }
+
+        /// <summary>A charge outlives the variable that named its object: nothing to forget.</summary>
+        public void Forget(Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowRegion region)
+        {
+        }
+
+        public void ForgetDead(DeadVariables dead)
+        {
         }
     }
 }

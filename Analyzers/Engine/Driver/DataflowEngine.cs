@@ -36,7 +36,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>What this body read of its callees' summaries (a summary's own analysis hands one in).</summary>
         private readonly SummaryUse summaryUse;
-        private Dictionary<string, HeldLock>? heldAtEveryExit;
+        private Dictionary<Capability, LockFact>? heldAtEveryExit;
 
         /// <summary>Whether a graph without a backward edge is solved and reported in one pass (see <see cref="Run"/>).</summary>
         private readonly bool singlePass;
@@ -470,7 +470,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             key = mergedKey;
-            merged!.CopyTo(facts);
+            facts.CopyFrom(merged!);
             return true;
         }
 
@@ -530,13 +530,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>The failed acquisitions a path is on: its partition's, and those folded into it.</summary>
         private static SiteSet Failures(int key, FlowFacts facts) =>
-            key == FlowState.Normal ? facts.Failed : facts.Failed.Union(SiteSet.Of(key));
+            key == FlowState.Normal ? facts.Sites.Failed : facts.Sites.Failed.Union(SiteSet.Of(key));
 
         /// <summary>The <c>lock</c> statements on System.Threading.Lock taken in this body, with their lock's identity.</summary>
         /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site.</summary>
-        private readonly Dictionary<int, string> siteReceivers = new Dictionary<int, string>();
+        private readonly Dictionary<int, Capability> siteReceivers = new Dictionary<int, Capability>();
 
-        private readonly Dictionary<LockStatementSyntax, string> syntaxLocks = new Dictionary<LockStatementSyntax, string>();
+        private readonly Dictionary<LockStatementSyntax, Capability> syntaxLocks = new Dictionary<LockStatementSyntax, Capability>();
 
         /// <summary>An edge that leaves a <c>lock</c> statement's text gives its lock back (see EnterLockStatement).</summary>
         private void LeaveLockStatements(ControlFlowBranch branch, FlowFacts facts) =>
@@ -554,9 +554,9 @@ namespace KernelDiscipline.Analyzers.Engine
                 return;
             }
 
-            foreach (var key in new HashSet<string>(syntaxLocks.Values))
+            foreach (var key in new HashSet<Capability>(syntaxLocks.Values))
             {
-                if (!facts.Locks.TryGetValue(key, out var held))
+                if (!facts.Locks.TryGet(key, out var held))
                 {
                     continue;
                 }
@@ -565,21 +565,17 @@ namespace KernelDiscipline.Analyzers.Engine
                 LockStatementSyntax? any = null;
                 foreach (var pair in syntaxLocks)
                 {
-                    if (pair.Value == key)
+                    if (pair.Value.Equals(key))
                     {
                         any = pair.Key;
                         inside += position >= 0 && pair.Key.Span.Contains(position) ? 1 : 0;
                     }
                 }
 
-                if (inside == 0)
+                // The statement's end releases each entry it made.
+                while (held.Depth > inside && !RemoveLock(facts, key, held.Mode, any!.Expression, Removal.Release))
                 {
-                    facts.Locks.Remove(key);
-                    facts.Released[key] = any!.Expression;
-                }
-                else if (held.Depth > inside)
-                {
-                    facts.Locks[key] = held.WithDepth(inside);
+                    facts.Locks.TryGet(key, out held);
                 }
             }
         }
@@ -623,7 +619,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             for (int index = 0; index < siteList.Count; index++)
             {
-                var fact = facts.Facts[index];
+                var fact = facts.Sites.Facts[index];
                 if ((fact & Fact.Held) == 0 || returned.Resources.Contains(index) || siteList[index].Annotation.ChargesReturn != null)
                 {
                     continue; // a charge carried by a returned object is KD302's, judged at error exits only
@@ -642,7 +638,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             string? holder = null;
             handedOn = false;
-            foreach (var pair in facts.Vars.Pairs)
+            foreach (var pair in facts.Sites.Vars.Pairs)
             {
                 if (!pair.Value.Contains(index))
                 {

@@ -23,11 +23,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     return Refine(negation.Operand, !truth, facts, ref key);
                 }
 
-                if (unwrapped is ILocalReferenceOperation flag && facts.TakenFlags.TryGetValue(flag.Local, out var takenKey))
+                if (unwrapped is ILocalReferenceOperation flag && facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var taken))
                 {
-                    if (!truth)
+                    if (!truth && facts.Locks.TryGet(taken, out var held))
                     {
-                        facts.Locks.Remove(takenKey); // the lock statement's finally: not taken, nothing to release
+                        engine.RemoveLock(facts, taken, held.Mode, held.Site, Removal.Drop); // the lock statement's finally: not taken, nothing to release
                     }
 
                     return true;
@@ -37,15 +37,14 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     if (truth == tryLock.Success)
                     {
-                        facts.Locks[tryLock.Key] = new HeldLock(tryLock.Key, tryLock.Class, nested: false, may: false, tryLock.Site);
-                        facts.Released.Remove(tryLock.Key);
+                        engine.AddLock(facts, new LockFact(tryLock.Id, tryLock.Class, tryLock.Mode, LockSource.TryAcquired, tryLock.Site), checkClasses: false);
                     }
 
                     return true;
                 }
 
                 RefineResult(condition, truth, facts);
-                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockKey))
+                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockId))
                 {
                     return true;
                 }
@@ -56,9 +55,9 @@ namespace KernelDiscipline.Analyzers.Engine
                     return true;
                 }
 
-                if (implied == Implies.Null && lockKey != null)
+                if (implied == Implies.Null && lockId != null)
                 {
-                    ForgetLocksOf(facts, lockKey); // a null reference holds no lock
+                    ForgetLocksWithin(facts, lockId); // a null reference holds no lock
                 }
 
                 if (resources.IsEmpty)
@@ -70,7 +69,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 int failedSite = -1;
                 foreach (int site in Bits(resources))
                 {
-                    var fact = facts.Facts[site];
+                    var fact = facts.Sites.Facts[site];
                     if (implied == Implies.Null)
                     {
                         if ((fact & Fact.Null) == 0)
@@ -83,18 +82,19 @@ namespace KernelDiscipline.Analyzers.Engine
                             failedSite = site;
                         }
 
-                        facts.Facts[site] = Fact.Null;
+                        facts.Sites.Facts[site] = Fact.Null;
+                        DropSiteLock(facts, site);
                         feasible = true;
                     }
                     else if ((fact & ~Fact.Null) != 0 || fact == Fact.None)
                     {
-                        facts.Facts[site] = fact & ~Fact.Null;
+                        facts.Sites.Facts[site] = fact & ~Fact.Null;
                         feasible = true;
                     }
                 }
 
                 // A variable that holds the result on some paths only (null on others) tells nothing about a failure.
-                if (failedSite >= 0 && !(PathOf(Unwrap(NullTested(condition))) is { } tested && facts.Partial.ContainsKey(tested)))
+                if (failedSite >= 0 && !(PathOf(Unwrap(NullTested(condition))) is { } tested && facts.Sites.Partial.ContainsKey(tested)))
                 {
                     key = failedSite;
                 }
@@ -102,7 +102,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 // `x is {} m` binds m when true; `x is not {} m` binds it when false: wherever non-null is implied.
                 if (feasible && implied == Implies.NonNull && declared != null)
                 {
-                    facts.Vars[new PathKey(declared, null)] = resources;
+                    facts.Sites.Vars[new PathKey(declared, null)] = resources;
                 }
 
                 return feasible;
@@ -111,12 +111,12 @@ namespace KernelDiscipline.Analyzers.Engine
             private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
                 TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && !resources.IsEmpty;
 
-            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out string? lockKey)
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out Capability? lockId)
             {
                 resources = SiteSet.Empty;
                 whenTrue = whenFalse = Implies.Nothing;
                 declared = null;
-                lockKey = null;
+                lockId = null;
                 IOperation? operand = null;
                 switch (Unwrap(condition))
                 {
@@ -145,13 +145,13 @@ namespace KernelDiscipline.Analyzers.Engine
                         declared = DeclaredSymbol(pattern.Pattern);
                         break;
                     case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockKey);
+                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockId);
                     default:
                         return false;
                 }
 
-                lockKey = operand is null ? lockKey : Value(operand).LockKey;
-                return !resources.IsEmpty || lockKey != null;
+                lockId = operand is null ? lockId : Value(operand).Lock;
+                return !resources.IsEmpty || lockId != null;
             }
 
             /// <summary>The operand a null test tests.</summary>

@@ -19,7 +19,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return;
                 }
 
-                string? pmd = receiver.LockKey;
+                var pmd = receiver.Lock;
                 foreach (int site in Bits(receiver.Resources))
                 {
                     pmd = engine.siteReceivers.TryGetValue(site, out var key) ? key : pmd; // a map: its PMD
@@ -32,40 +32,18 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (annotation.Snapshot)
                 {
-                    Facts.Snapshots[pmd] = SpinningHeld(); // read under a lock it is stable: nothing to re-check
+                    Facts.Snapshots.Taken[pmd] = engine.SpinningHeld(Facts); // read under a lock it is stable: nothing to re-check
                 }
                 else if (annotation.Revalidates)
                 {
-                    if (Facts.Snapshots.ContainsKey(pmd))
+                    if (Facts.Snapshots.Taken.ContainsKey(pmd))
                     {
-                        Facts.Snapshots[pmd] = true;
+                        Facts.Snapshots.Taken[pmd] = true;
                     }
                 }
-                else if (Facts.Snapshots.TryGetValue(pmd, out bool validated) && !validated && SpinningHeld() && engine.Reporting)
+                else if (Facts.Snapshots.Taken.TryGetValue(pmd, out bool validated) && !validated && engine.SpinningHeld(Facts) && engine.Reporting)
                 {
                     engine.findings!.UnvalidatedWrites.Add(invocation);
-                }
-            }
-
-            private bool SpinningHeld()
-            {
-                foreach (var held in HeldLocks())
-                {
-                    if (held.Class != null && engine.known.LockClasses.TryGetValue(held.Class, out var info) && !info.Sleeping)
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            /// <summary>A lock taken after a snapshot: what the snapshot decided must be re-checked under it.</summary>
-            private void SnapshotsNeedRevalidation()
-            {
-                foreach (var key in Facts.Snapshots.KeyList())
-                {
-                    Facts.Snapshots[key] = false;
                 }
             }
         }

@@ -34,8 +34,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 return Unwrap(valueOperation) switch
                 {
-                    ILocalReferenceOperation local => facts.Errors.ContainsKey(local.Local),
-                    IParameterReferenceOperation parameter => facts.Errors.ContainsKey(parameter.Parameter),
+                    ILocalReferenceOperation local => facts.Known.Errors.ContainsKey(local.Local),
+                    IParameterReferenceOperation parameter => facts.Known.Errors.ContainsKey(parameter.Parameter),
                     _ => false,
                 };
             }
@@ -56,9 +56,9 @@ namespace KernelDiscipline.Analyzers.Engine
                 return;
             }
 
-            foreach (var charge in facts.Charges.Values)
+            foreach (var charge in facts.Charges.Held.Values)
             {
-                if (charge.Identity != returned.LockKey && !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
+                if (!charge.Identity.Equals(returned.Lock) && !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
                 {
                     findings!.ChargeLeaks.Add(new ChargeLeakFinding(charge.Spec.Resource, charge.Site, exitSyntax, !charge.May, UndoOf(charge)));
                 }
@@ -67,7 +67,7 @@ namespace KernelDiscipline.Analyzers.Engine
             for (int index = 0; index < siteList.Count; index++)
             {
                 var spec = siteList[index].Annotation.ChargesReturn;
-                var fact = facts.Facts[index];
+                var fact = facts.Sites.Facts[index];
                 if (spec is null || (fact & Fact.Held) == 0 || returned.Resources.Contains(index))
                 {
                     continue;
@@ -120,9 +120,9 @@ namespace KernelDiscipline.Analyzers.Engine
                     Uncharge(given, receiver);
                 }
 
-                if (annotation.ChargesReceiver is { } spec && receiver.LockKey != null)
+                if (annotation.ChargesReceiver is { } spec && receiver.Lock != null)
                 {
-                    Charge(spec, receiver.LockKey, invocation.Syntax, invocation.Instance);
+                    Charge(spec, receiver.Lock, invocation.Syntax, invocation.Instance);
                 }
 
                 for (int i = 0; i < arguments.Length; i++)
@@ -138,18 +138,18 @@ namespace KernelDiscipline.Analyzers.Engine
                         Uncharge(argumentGiven, arguments[i]);
                     }
 
-                    if (ordinal == annotation.ChargedOrdinal && annotation.ChargesArgument is { } argumentSpec && arguments[i].LockKey != null)
+                    if (ordinal == annotation.ChargedOrdinal && annotation.ChargesArgument is { } argumentSpec && arguments[i].Lock != null)
                     {
-                        Charge(argumentSpec, arguments[i].LockKey!, invocation.Syntax, invocation.Arguments[i].Value);
+                        Charge(argumentSpec, arguments[i].Lock!, invocation.Syntax, invocation.Arguments[i].Value);
                     }
                 }
             }
 
-            private void Charge(ChargeSpec spec, string identity, SyntaxNode site, IOperation? through)
+            private void Charge(ChargeSpec spec, Capability identity, SyntaxNode site, IOperation? through)
             {
-                string key = HeldCharge.KeyOf(spec.Resource, identity);
+                var key = new ChargeKey(spec.Resource, identity);
                 var holder = through is null ? null : PathOf(Unwrap(through))?.Root;
-                Facts.Charges[key] = Facts.Charges.TryGetValue(key, out var held)
+                Facts.Charges.Held[key] = Facts.Charges.Held.TryGetValue(key, out var held)
                     ? new HeldCharge(spec, identity, site, held.May, held.Depth + 1, result: null, holder)
                     : new HeldCharge(spec, identity, site, may: false, depth: 1, result: null, holder);
             }
@@ -157,7 +157,7 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Gives back one charge of <paramref name="resource"/> on the value: a charge on it, else the charge it carries.</summary>
             private void Uncharge(string resource, AbstractValue value)
             {
-                if (value.LockKey != null && Facts.Charges.TryGetValue(HeldCharge.KeyOf(resource, value.LockKey), out var held))
+                if (value.Lock != null && Facts.Charges.Held.TryGetValue(new ChargeKey(resource, value.Lock), out var held))
                 {
                     Drop(Facts, held);
                     return;
@@ -167,7 +167,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     if (engine.siteList[site].Annotation.ChargesReturn?.Resource == resource)
                     {
-                        Facts.Facts[site] = Fact.Released;
+                        Facts.Sites.Facts[site] = Fact.Released;
                     }
                 }
             }
@@ -176,28 +176,28 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (held.Depth > 1)
                 {
-                    facts.Charges[held.Key] = held.With(held.May, held.Depth - 1, held.Result);
+                    facts.Charges.Held[held.Key] = held.With(held.May, held.Depth - 1, held.Result);
                 }
                 else
                 {
-                    facts.Charges.Remove(held.Key);
+                    facts.Charges.Held.Remove(held.Key);
                 }
             }
 
             /// <summary>Stored where the engine does not follow (a field, an array, a ref parameter): the charges on it go with it.</summary>
-            private void EscapeCharges(string? identity)
+            private void EscapeCharges(Capability? identity)
             {
-                if (identity is null || Facts.Charges.Count == 0)
+                if (identity is null || Facts.Charges.Held.Count == 0)
                 {
                     return;
                 }
 
-                foreach (var key in Facts.Charges.KeyList())
+                foreach (var key in Facts.Charges.Held.KeyList())
                 {
-                    Facts.Charges.TryGetValue(key, out var held);
-                    if (held.Identity == identity)
+                    Facts.Charges.Held.TryGetValue(key, out var held);
+                    if (held.Identity.Equals(identity))
                     {
-                        Facts.Charges.Remove(key);
+                        Facts.Charges.Held.Remove(key);
                     }
                 }
             }
@@ -205,23 +205,23 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>A local or parameter is written: it no longer says whether an earlier charge was taken, nor holds an error.</summary>
             private void NoteAssigned(ISymbol variable, IOperation value)
             {
-                Facts.Errors.Remove(variable);
-                if (Facts.Charges.Count == 0)
+                Facts.Known.Errors.Remove(variable);
+                if (Facts.Charges.Held.Count == 0)
                 {
                     return;
                 }
 
                 var call = Unwrap(value) as IInvocationOperation;
-                foreach (var key in Facts.Charges.KeyList())
+                foreach (var key in Facts.Charges.Held.KeyList())
                 {
-                    Facts.Charges.TryGetValue(key, out var held);
+                    Facts.Charges.Held.TryGetValue(key, out var held);
                     if (call != null && held.Site == call.Syntax && held.Spec.When != ChargeWhen.Always)
                     {
-                        Facts.Charges[key] = held.With(held.May, held.Depth, variable);
+                        Facts.Charges.Held[key] = held.With(held.May, held.Depth, variable);
                     }
                     else if (SymbolEqualityComparer.Default.Equals(held.Result, variable))
                     {
-                        Facts.Charges[key] = held.With(held.May, held.Depth, result: null);
+                        Facts.Charges.Held[key] = held.With(held.May, held.Depth, result: null);
                     }
                 }
             }
@@ -273,9 +273,9 @@ namespace KernelDiscipline.Analyzers.Engine
                     _ => null,
                 };
                 var call = operand as IInvocationOperation;
-                foreach (var key in facts.Charges.KeyList())
+                foreach (var key in facts.Charges.Held.KeyList())
                 {
-                    facts.Charges.TryGetValue(key, out var held);
+                    facts.Charges.Held.TryGetValue(key, out var held);
                     bool decided = (variable != null && SymbolEqualityComparer.Default.Equals(held.Result, variable)) ||
                         (call != null && held.Site == call.Syntax);
                     if (decided && Failed(held.Spec.When, relation))
@@ -291,11 +291,11 @@ namespace KernelDiscipline.Analyzers.Engine
                         (relation == BinaryOperatorKind.NotEquals && operand.Type.SpecialType == SpecialType.System_Int32);
                     if (error)
                     {
-                        facts.Errors[variable] = true;
+                        facts.Known.Errors[variable] = true;
                     }
                     else if (relation is BinaryOperatorKind.Equals or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
                     {
-                        facts.Errors.Remove(variable);
+                        facts.Known.Errors.Remove(variable);
                     }
                 }
             }

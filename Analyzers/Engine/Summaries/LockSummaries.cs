@@ -12,11 +12,11 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         public static readonly LockSummary Empty = new LockSummary();
 
-        /// <summary>Locks held at every exit, on a parameter (ordinal) or this (-1), with the member path below it.</summary>
-        public List<(int Target, string Suffix, string? Class, bool Nested)> Acquired { get; } = new List<(int, string, string?, bool)>();
+        /// <summary>Locks held at every exit, named through the callee's parameters or <c>this</c>.</summary>
+        public List<SummaryLock> Acquired { get; } = new List<SummaryLock>();
 
-        /// <summary>Locks released that the method did not take: the caller's.</summary>
-        public List<(int Target, string Suffix)> Released { get; } = new List<(int, string)>();
+        /// <summary>Locks released that the method did not take (the caller's), with the mode of the release.</summary>
+        public List<(Capability Lock, LockMode Mode)> Released { get; } = new List<(Capability, LockMode)>();
 
         /// <summary>Classes the method takes (blocking) at some point, itself or through its callees.</summary>
         public HashSet<string> Takes { get; } = new HashSet<string>();
@@ -30,6 +30,29 @@ namespace KernelDiscipline.Analyzers.Engine
         public HashSet<string> Tries { get; } = new HashSet<string>();
 
         public bool IsEmpty => Acquired.Count == 0 && Released.Count == 0 && Takes.Count == 0 && !MightSleep;
+    }
+
+    /// <summary>A lock a callee leaves held: its identity in the callee's terms, class, mode, and how it nests.</summary>
+    internal readonly struct SummaryLock
+    {
+        public SummaryLock(Capability lockId, string? lockClass, LockMode mode, bool nested, bool reentrant)
+        {
+            Lock = lockId;
+            Class = lockClass;
+            Mode = mode;
+            Nested = nested;
+            Reentrant = reentrant;
+        }
+
+        public Capability Lock { get; }
+
+        public string? Class { get; }
+
+        public LockMode Mode { get; }
+
+        public bool Nested { get; }
+
+        public bool Reentrant { get; }
     }
 
     /// <summary>What one body's analysis read of its callees' summaries: how deep they went, and whether the bound cut one.</summary>
@@ -219,41 +242,24 @@ namespace KernelDiscipline.Analyzers.Engine
             summary.Tries.UnionWith(findings.TriedClasses);
             foreach (var held in findings.HeldAtEveryExit)
             {
-                if (Target(method, held.Key) is var (target, suffix))
+                if (ReachesCaller(held.Id))
                 {
-                    summary.Acquired.Add((target, suffix, held.Class, held.Nested));
+                    summary.Acquired.Add(new SummaryLock(held.Id, held.Class, held.Mode, held.Nested, held.Reentrant));
                 }
             }
 
-            foreach (var key in findings.UnownedReleases)
+            foreach (var released in findings.UnownedReleases)
             {
-                if (Target(method, key) is var (target, suffix))
+                if (ReachesCaller(released.Lock))
                 {
-                    summary.Released.Add((target, suffix));
+                    summary.Released.Add(released);
                 }
             }
 
             return new Computed(summary, use.Levels + 1, use.Cut);
         }
 
-        /// <summary>Maps a lock key of the callee back to a parameter (or this) and the member path below it.</summary>
-        private static (int Target, string Suffix)? Target(IMethodSymbol method, string key)
-        {
-            if (key.StartsWith("this", System.StringComparison.Ordinal))
-            {
-                return (-1, key.Substring("this".Length));
-            }
-
-            foreach (var parameter in method.Parameters)
-            {
-                string root = "P:" + DataflowEngine.UniqueName(parameter);
-                if (key == root || key.StartsWith(root + ".", System.StringComparison.Ordinal))
-                {
-                    return (parameter.Ordinal, key.Substring(root.Length));
-                }
-            }
-
-            return null;
-        }
+        /// <summary>A lock the caller can name: one reached through the callee's parameters or <c>this</c>.</summary>
+        private static bool ReachesCaller(Capability id) => id.Root.Kind is CapabilityKind.Parameter or CapabilityKind.This;
     }
 }

@@ -10,197 +10,6 @@ namespace KernelDiscipline.Analyzers.Engine
 {
     internal sealed partial class DataflowEngine
     {
-        private delegate void EdgeHandler(ControlFlowBranch branch, int key, FlowFacts facts, IOperation? valueOperation);
-
-        private enum Implies
-        {
-            Nothing,
-            Null,
-            NonNull,
-        }
-
-        /// <summary>The value of the branch operation of the block processed last (for exits).</summary>
-        private Dictionary<IOperation, AbstractValue> lastValues = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
-
-        private AbstractValue ValueOf(IOperation operation) =>
-            lastValues.TryGetValue(operation, out var value) ? value : AbstractValue.Empty;
-
-        /// <summary>Runs one block on each partition of its input and hands every outgoing edge to <paramref name="onEdge"/>.</summary>
-        private void ProcessBlock(BasicBlock block, FlowState input, EdgeHandler onEdge)
-        {
-            // Edges may join new partitions into this very block (a loop of one block): walk a copy of its partitions.
-            if (input.Partitions.Count == 1)
-            {
-                foreach (var only in input.Partitions)
-                {
-                    ProcessPartition(block, only.Key, only.Value, onEdge);
-                    break; // the enumerator is not asked again, so a partition joined meanwhile cannot upset it
-                }
-
-                return;
-            }
-
-            foreach (var partition in input.Partitions.ToArray())
-            {
-                ProcessPartition(block, partition.Key, partition.Value, onEdge);
-            }
-        }
-
-        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, EdgeHandler onEdge)
-        {
-            var pool = transferPool ??= new Stack<Transfer>();
-            var transfer = pool.Count > 0 ? pool.Pop() : new Transfer();
-            try
-            {
-                ProcessPartition(block, key, input, transfer, onEdge);
-            }
-            finally
-            {
-                transfer.End();
-                pool.Push(transfer);
-            }
-        }
-
-        /// <summary>Argument value arrays by length, reused: every call visited needs one for as long as it is visited.</summary>
-        private readonly Stack<AbstractValue[]>[] argumentPool = new Stack<AbstractValue[]>[8];
-
-        private AbstractValue[] RentArguments(int count)
-        {
-            if (count == 0)
-            {
-                return Array.Empty<AbstractValue>();
-            }
-
-            var pool = count < argumentPool.Length ? argumentPool[count] : null;
-            return pool is { Count: > 0 } ? pool.Pop() : new AbstractValue[count];
-        }
-
-        private void ReturnArguments(AbstractValue[] arguments)
-        {
-            if (arguments.Length > 0 && arguments.Length < argumentPool.Length)
-            {
-                Array.Clear(arguments, 0, arguments.Length);
-                (argumentPool[arguments.Length] ??= new Stack<AbstractValue[]>()).Push(arguments);
-            }
-        }
-
-        /// <summary>Transfers and their value caches, reused across blocks (a finally region run from an edge takes another one).</summary>
-        /// <remarks>
-        /// Per thread, so that the value caches keep their size from one body to the next (growing them was a tenth of
-        /// the engine's allocation). A pooled transfer holds no engine, facts or operation (see <see cref="Transfer.End"/>):
-        /// nothing of a compilation outlives its analysis here.
-        /// </remarks>
-        [ThreadStatic]
-        private static Stack<Transfer>? transferPool;
-
-        /// <summary>
-        /// Block states an edge did not keep (most edges join into a state that already has the partition), reused:
-        /// copying the input of every block visited was the largest part of the engine's allocation.
-        /// </summary>
-        private readonly Stack<FlowFacts> factsPool = new Stack<FlowFacts>();
-
-        private FlowFacts CopyOf(FlowFacts input)
-        {
-            if (factsPool.Count == 0)
-            {
-                return input.Clone();
-            }
-
-            var copy = factsPool.Pop();
-            input.CopyTo(copy);
-            return copy;
-        }
-
-        private void Recycle(FlowFacts facts)
-        {
-            if (!facts.Stored)
-            {
-                factsPool.Push(facts); // CopyTo overwrites every field when it is reused
-            }
-        }
-
-        private void ProcessPartition(BasicBlock block, int key, FlowFacts input, Transfer transfer, EdgeHandler onEdge)
-        {
-            var facts = CopyOf(input);
-            try
-            {
-                RunPartition(block, key, facts, transfer, onEdge);
-            }
-            finally
-            {
-                Recycle(facts);
-            }
-        }
-
-        private void RunPartition(BasicBlock block, int key, FlowFacts facts, Transfer transfer, EdgeHandler onEdge)
-        {
-            // A loop that moves on to its next page skipped the failed one: it is not retried.
-            if ((key != FlowState.Normal || !facts.Failed.IsEmpty) && iterationAdvance.IsStep(block))
-            {
-                if (key != FlowState.Normal && iterationAdvance.Advances(block, siteList[key]))
-                {
-                    Skipped(key);
-                    key = FlowState.Normal;
-                }
-
-                foreach (int failed in facts.Failed)
-                {
-                    if (iterationAdvance.Advances(block, siteList[failed]))
-                    {
-                        Skipped(failed);
-                        facts.Failed = facts.Failed.Without(failed);
-                    }
-                }
-            }
-
-            {
-                transfer.Begin(this, facts, key);
-                foreach (var operation in block.Operations)
-                {
-                    ReconcileLockStatements(transfer.Facts, operation.Syntax.SpanStart);
-                    transfer.Visit(operation);
-                    if (transfer.Dead)
-                    {
-                        break;
-                    }
-                }
-
-                var branchValue = block.BranchValue;
-                if (transfer.Dead || (branchValue != null && IsDead(transfer.Visit(branchValue), transfer)))
-                {
-                    return;
-                }
-
-                if (block.ConditionalSuccessor != null && branchValue != null)
-                {
-                    bool jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                    var taken = CopyOf(transfer.Facts);
-                    int takenKey = transfer.Key;
-                    if (transfer.Refine(branchValue, jumpWhen, taken, ref takenKey))
-                    {
-                        lastValues = transfer.Values;
-                        onEdge(block.ConditionalSuccessor, takenKey, taken, null);
-                    }
-
-                    Recycle(taken);
-
-                    int fallKey = transfer.Key;
-                    if (block.FallThroughSuccessor != null && transfer.Refine(branchValue, !jumpWhen, transfer.Facts, ref fallKey))
-                    {
-                        lastValues = transfer.Values;
-                        onEdge(block.FallThroughSuccessor, fallKey, transfer.Facts, null);
-                    }
-                }
-                else if (block.FallThroughSuccessor != null)
-                {
-                    lastValues = transfer.Values;
-                    onEdge(block.FallThroughSuccessor, transfer.Key, transfer.Facts, branchValue);
-                }
-            }
-        }
-
-        private static bool IsDead(AbstractValue ignored, Transfer transfer) => transfer.Dead;
-
         private static bool TryLong(object? value, out long result)
         {
             switch (value)
@@ -257,7 +66,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     Values.Clear();
                 }
-                heldScratch.Clear();
                 Facts = null!;
                 engine = null!;
             }
@@ -313,10 +121,10 @@ namespace KernelDiscipline.Analyzers.Engine
                     case OperationKind.FlowCapture:
                         var capture = (IFlowCaptureOperation)operation;
                         var captured = Visit(capture.Value);
-                        Facts.Captures[capture.Id] = captured;
+                        Facts.Known.Captures[capture.Id] = captured;
                         return captured;
                     case OperationKind.FlowCaptureReference:
-                        return Facts.Captures.TryGetValue(((IFlowCaptureReferenceOperation)operation).Id, out var value) ? value : AbstractValue.Empty;
+                        return Facts.Known.Captures.TryGetValue(((IFlowCaptureReferenceOperation)operation).Id, out var value) ? value : AbstractValue.Empty;
                     case OperationKind.Conversion:
                         return Visit(((IConversionOperation)operation).Operand);
                     case OperationKind.ExpressionStatement:
@@ -351,7 +159,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         ForgetTargets(operation);
                         return AbstractValue.Empty;
                     case OperationKind.InstanceReference:
-                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, "this", engine.known.LockClassOf(operation.Type));
+                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This, engine.known.LockClassOf(operation.Type));
                     case OperationKind.FlowAnonymousFunction:
                         return AbstractValue.Empty; // analysed as its own body
                     case OperationKind.Tuple:
@@ -380,11 +188,11 @@ namespace KernelDiscipline.Analyzers.Engine
                             Visit(index);
                         }
 
-                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, ElementKey(array.LockKey, indices), engine.known.LockClassOf(element.Type));
+                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, ElementIdentity(array.Lock, indices), engine.known.LockClassOf(element.Type));
                     case OperationKind.Await:
                         VisitChildren(operation);
                         // The continuation may run on another thread: a spinning lock held across it cannot be released there.
-                        CheckSleep(null, operation.Syntax, atAwait: true);
+                        engine.CheckSleep(Facts, null, operation.Syntax, atAwait: true);
                         return AbstractValue.Empty;
                     default:
                         if (operation.Syntax.IsKind(SyntaxKind.CollectionExpression))
@@ -410,7 +218,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var declared = DeclaredSymbol(pattern.Pattern);
                 if (declared != null && tested.Resources.IsEmpty is false)
                 {
-                    Facts.Vars[new PathKey(declared, null)] = tested.Resources;
+                    Facts.Sites.Vars[new PathKey(declared, null)] = tested.Resources;
                 }
 
                 return AbstractValue.Empty;
@@ -485,7 +293,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (receiver.Resources.IsEmpty is false)
                 {
-                    if (annotation.ReleasesReceiver)
+                    if (annotation.ReleasesReceiver && engine.ReleasedByUnlock(receiver.Resources))
                     {
                         Release(receiver, invocation, UseKind.Dereferenced);
                     }
@@ -502,7 +310,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    if (annotation.ReleasesArguments)
+                    if (annotation.ReleasesArguments && engine.ReleasedByUnlock(arguments[i].Resources))
                     {
                         Release(arguments[i], invocation.Arguments[i], UseKind.PassedOn);
                     }
@@ -552,20 +360,25 @@ namespace KernelDiscipline.Analyzers.Engine
                     return ResultOf(invocation, annotation, receiver);
                 }
 
-                if (site.Annotation.AcquiresReturn)
+                // What the site returned last time is another object now: the locks its identity named are no longer it.
+                ForgetLocksWithin(Facts, site.Capability, keepMap: true);
+                if (site.Annotation.AcquiresReturn && site.Annotation.AcquiredClass != null)
                 {
-                    CheckAcquire(null, site.Annotation.AcquiredClass, nested: false, isTry: false, invocation.Syntax);
-                    SnapshotsNeedRevalidation();
+                    engine.AddLock(Facts, new LockFact(site.Capability, site.Annotation.AcquiredClass, ModeOf(site.Annotation), LockSource.Map, invocation.Syntax));
+                }
+                else if (site.Annotation.AcquiresReturn)
+                {
+                    SnapshotsNeedRevalidation(Facts);
                 }
 
-                if (receiver.LockKey != null)
+                if (receiver.Lock != null)
                 {
-                    engine.siteReceivers[site.Index] = receiver.LockKey; // the PMD a map came from (KD305)
+                    engine.siteReceivers[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
                 }
 
-                if (site.Annotation.Revalidates && receiver.LockKey != null && Facts.Snapshots.ContainsKey(receiver.LockKey))
+                if (site.Annotation.Revalidates && receiver.Lock != null && Facts.Snapshots.Taken.ContainsKey(receiver.Lock))
                 {
-                    Facts.Snapshots[receiver.LockKey] = true; // MapLock re-checks the PMD under the PTL it takes
+                    Facts.Snapshots.Taken[receiver.Lock] = true; // MapLock re-checks the PMD under the PTL it takes
                 }
 
                 if (Key == site.Index)
@@ -573,12 +386,12 @@ namespace KernelDiscipline.Analyzers.Engine
                     Key = FlowState.Normal; // the failed acquisition is tried again: a retry
                 }
 
-                Facts.Failed = Facts.Failed.Without(site.Index);
+                Facts.Sites.Failed = Facts.Sites.Failed.Without(site.Index);
 
-                Facts.Facts[site.Index] = site.Annotation.Fallible
+                Facts.Sites.Facts[site.Index] = site.Annotation.Fallible
                     ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
                     : Fact.Held;
-                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, site.Key, site.Annotation.AcquiredClass);
+                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, site.Capability, site.Annotation.AcquiredClass);
             }
 
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
@@ -601,7 +414,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         foreach (int site in Bits(resources))
                         {
-                            var fact = Facts.Facts[site];
+                            var fact = Facts.Sites.Facts[site];
                             if ((fact & Fact.Null) != 0 && (fact & (Fact.Held | Fact.Live)) != 0 && engine.siteList[site].Annotation.Fallible)
                             {
                                 Crash(invocation, site);
@@ -659,32 +472,32 @@ namespace KernelDiscipline.Analyzers.Engine
                 var key = path.Value;
                 if (key.OutlivesMethod || key.Member != null)
                 {
-                    EscapeCharges(value.LockKey); // the caller's or an object's now: its charges go with it
+                    EscapeCharges(value.Lock); // the caller's or an object's now: its charges go with it
                 }
                 else
                 {
                     NoteAssigned(key.Root, assignment.Value);
                 }
 
-                Facts.Partial.Remove(key);
+                Facts.Sites.Partial.Remove(key);
                 if (value.Resources.IsEmpty is false)
                 {
-                    Facts.Vars[key] = value.Resources;
+                    Facts.Sites.Vars[key] = value.Resources;
                 }
                 else
                 {
-                    Facts.Vars.Remove(key);
+                    Facts.Sites.Vars.Remove(key);
                 }
 
                 if (key.Member is null)
                 {
-                    if (value.Guard && value.LockKey != null)
+                    if (value.Guard && value.Lock != null)
                     {
-                        Facts.Guards[key.Root] = (value.LockKey, value.LockClass);
+                        Facts.LockLocals.Guards[key.Root] = new ScopeGuard(value.Lock, value.LockClass, value.GuardMode);
                     }
                     else
                     {
-                        Facts.Guards.Remove(key.Root);
+                        Facts.LockLocals.Guards.Remove(key.Root);
                     }
 
                     Alias(key.Root, value);
@@ -694,11 +507,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         if (value.Constant.IsKnown)
                         {
-                            Facts.Constants[key.Root] = value.Constant;
+                            Facts.Known.Constants[key.Root] = value.Constant;
                         }
                         else
                         {
-                            Facts.Constants.Remove(key.Root);
+                            Facts.Known.Constants.Remove(key.Root);
                         }
                     }
                 }
@@ -731,32 +544,32 @@ namespace KernelDiscipline.Analyzers.Engine
                     return ReadPath(path.Value, member);
                 }
 
-                return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, MemberKey(member), engine.known.LockClassOf(member.Member) ?? engine.known.LockClassOf(member.Type));
+                return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, MemberIdentity(member), engine.known.LockClassOf(member.Member) ?? engine.known.LockClassOf(member.Type));
             }
 
             private AbstractValue ReadPath(PathKey path, IOperation operation)
             {
-                Facts.Vars.TryGetValue(path, out SiteSet resources);
-                var constant = path.Member is null && Facts.Constants.TryGetValue(path.Root, out var known) ? known : ConstValue.Unknown;
+                Facts.Sites.Vars.TryGetValue(path, out SiteSet resources);
+                var constant = path.Member is null && Facts.Known.Constants.TryGetValue(path.Root, out var known) ? known : ConstValue.Unknown;
                 if (!resources.IsEmpty && operation.Syntax.Parent is { } parent && parent.IsKind(SyntaxKind.SuppressNullableWarningExpression))
                 {
                     foreach (int site in Bits(resources))
                     {
-                        if ((Facts.Facts[site] & Fact.Null) != 0)
+                        if ((Facts.Sites.Facts[site] & Fact.Null) != 0)
                         {
                             Use(UseKind.Suppressed, operation, site);
-                            Facts.Facts[site] &= ~Fact.Null;
+                            Facts.Sites.Facts[site] &= ~Fact.Null;
                         }
                     }
                 }
 
-                if (path.Member is null && Facts.Guards.TryGetValue(path.Root, out var guard))
+                if (path.Member is null && Facts.LockLocals.Guards.TryGetValue(path.Root, out var guard))
                 {
-                    return new AbstractValue(resources, constant, guard.Key, guard.Class, guard: true);
+                    return new AbstractValue(resources, constant, guard.Lock, guard.Class, guard: true, guardMode: guard.Mode);
                 }
 
-                var (lockKey, lockClass) = LockIdentity(path);
-                return new AbstractValue(resources, constant, lockKey, lockClass);
+                var (id, lockClass) = LockIdentity(path);
+                return new AbstractValue(resources, constant, id, lockClass);
             }
 
             private PathKey? PathOf(IOperation target)
@@ -785,7 +598,7 @@ namespace KernelDiscipline.Analyzers.Engine
             private void ForgetMembersOf(ISymbol root)
             {
                 List<PathKey>? stale = null;
-                foreach (var key in Facts.Vars.Keys)
+                foreach (var key in Facts.Sites.Vars.Keys)
                 {
                     if (key.Member != null && SymbolEqualityComparer.Default.Equals(key.Root, root))
                     {
@@ -793,7 +606,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                stale?.ForEach(key => Facts.Vars.Remove(key));
+                stale?.ForEach(key => Facts.Sites.Vars.Remove(key));
             }
 
             private void ForgetTargets(IOperation operation)
@@ -806,7 +619,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 };
                 if (target != null && PathOf(target) is { Member: null } path)
                 {
-                    Facts.Constants.Remove(path.Root);
+                    Facts.Known.Constants.Remove(path.Root);
                     ForgetLocksIndexedBy(path.Root);
                 }
             }
@@ -817,7 +630,8 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     Use(UseKind.Discarded, invocation, site.Index);
                     // Already reported as discarded: do not report the same lock again as leaked.
-                    Facts.Facts[site.Index] = (Facts.Facts[site.Index] & ~Fact.Held) | Fact.Escaped;
+                    Facts.Sites.Facts[site.Index] = (Facts.Sites.Facts[site.Index] & ~Fact.Held) | Fact.Escaped;
+                    DropSiteLock(Facts, site.Index);
                 }
             }
 
@@ -825,7 +639,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 foreach (int site in Bits(value.Resources))
                 {
-                    var fact = Facts.Facts[site];
+                    var fact = Facts.Sites.Facts[site];
                     if ((fact & Fact.Null) != 0)
                     {
                         Use(UseKind.Dereferenced, at, site);
@@ -838,31 +652,49 @@ namespace KernelDiscipline.Analyzers.Engine
                         Use(UseKind.AfterRelease, at, site);
                     }
 
-                    Facts.Facts[site] = fact & ~Fact.Null;
+                    Facts.Sites.Facts[site] = fact & ~Fact.Null;
                 }
             }
 
+            /// <summary>
+            /// An Unlock or Dispose of what acquisition sites returned: the map (and the lock it holds) is released.
+            /// What a site returned that an unlock does not end (a charged folio: its [Uncharges] gives it back) is left
+            /// to the lock effects of the call.
+            /// </summary>
             private void Release(AbstractValue value, IOperation at, UseKind ifMaybeNull)
             {
                 // Dispose is idempotent by contract (`using` after an early Unlock); a second Unlock is not.
                 bool idempotent = at is IInvocationOperation { TargetMethod.Name: nameof(System.IDisposable.Dispose) };
                 foreach (int site in Bits(value.Resources))
                 {
-                    if ((Facts.Facts[site] & Fact.Null) != 0)
+                    if (!engine.ReleasedByUnlock(site))
+                    {
+                        continue;
+                    }
+
+                    if ((Facts.Sites.Facts[site] & Fact.Null) != 0)
                     {
                         Use(ifMaybeNull, at, site);
                     }
 
-                    string key = engine.siteList[site].Key;
-                    if (Facts.Facts[site] == Fact.Released && !idempotent && Facts.Released.TryGetValue(key, out var earlier))
+                    var id = engine.siteList[site].Capability;
+                    if (Facts.Locks.TryGet(id, out var held))
                     {
-                        LockFinding(new LockFinding(LockProblem.DoubleRelease, at.Syntax, null, null, earlier)); // released on every path already
+                        // Its lock was taken twice (reported there): this release gives one entry back, the map is still held.
+                        if (!engine.RemoveLock(Facts, id, held.Mode, at.Syntax, idempotent ? Removal.Dispose : Removal.Release))
+                        {
+                            continue;
+                        }
+                    }
+                    else if (Facts.Sites.Facts[site] == Fact.Released && !idempotent && Facts.Locks.Released.TryGetValue(id, out var earlier))
+                    {
+                        engine.LockFinding(new LockFinding(LockProblem.DoubleRelease, at.Syntax, null, null, earlier)); // released on every path already
                     }
 
-                    Facts.Facts[site] = Fact.Released;
+                    Facts.Sites.Facts[site] = Fact.Released;
                     if (!idempotent)
                     {
-                        Facts.Released[key] = at.Syntax;
+                        Facts.Locks.Released[id] = at.Syntax;
                     }
                 }
             }
@@ -872,7 +704,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 bool acceptsNull = argument.Parameter?.NullableAnnotation == NullableAnnotation.Annotated;
                 foreach (int site in Bits(value.Resources))
                 {
-                    var fact = Facts.Facts[site];
+                    var fact = Facts.Sites.Facts[site];
                     if ((fact & Fact.Null) != 0 && !acceptsNull)
                     {
                         Use(UseKind.PassedOn, argument, site);
@@ -892,7 +724,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (!lent)
                 {
-                    EscapeCharges(value.LockKey);
+                    EscapeCharges(value.Lock);
                 }
 
                 foreach (int site in Bits(value.Resources))
@@ -902,10 +734,11 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    var fact = Facts.Facts[site];
+                    var fact = Facts.Sites.Facts[site];
                     if ((fact & Fact.Held) != 0)
                     {
-                        Facts.Facts[site] = (fact & ~Fact.Held) | Fact.Escaped;
+                        Facts.Sites.Facts[site] = (fact & ~Fact.Held) | Fact.Escaped;
+                        DropSiteLock(Facts, site); // the lock goes with the map
                     }
                 }
             }
@@ -928,18 +761,44 @@ namespace KernelDiscipline.Analyzers.Engine
                 return operation is IConversionOperation conversion ? Value(conversion.Operand) : AbstractValue.Empty;
             }
 
-            private static void ForgetLocksOf(FlowFacts facts, string key)
+            /// <summary>The lock an acquisition site's result holds is not held here (the result is null, or handed on).</summary>
+            private void DropSiteLock(FlowFacts facts, int site)
             {
-                List<string>? gone = null;
-                foreach (var held in facts.Locks.Keys)
+                var id = engine.siteList[site].Capability;
+                if (facts.Locks.TryGet(id, out var held) && held.Source == LockSource.Map)
                 {
-                    if (held == key || held.StartsWith(key + ".", System.StringComparison.Ordinal))
+                    engine.RemoveLock(facts, id, held.Mode, held.Site, Removal.Drop);
+                }
+            }
+
+            /// <summary>
+            /// Locks named through <paramref name="id"/> are not held by it: a null reference holds none, and a site's new
+            /// result is another object than the one its last result's locks belonged to (<paramref name="keepMap"/>: the
+            /// lock the site itself takes is replaced by the acquisition).
+            /// </summary>
+            private void ForgetLocksWithin(FlowFacts facts, Capability id, bool keepMap = false)
+            {
+                if (facts.Locks.Held.Count == 0)
+                {
+                    return;
+                }
+
+                List<LockFact>? gone = null;
+                foreach (var held in facts.Locks.Held.Values)
+                {
+                    if (held.Id.IsWithin(id) && !(keepMap && held.Source == LockSource.Map))
                     {
-                        (gone ??= new List<string>()).Add(held);
+                        (gone ??= new List<LockFact>()).Add(held);
                     }
                 }
 
-                gone?.ForEach(held => facts.Locks.Remove(held));
+                if (gone != null)
+                {
+                    foreach (var held in gone)
+                    {
+                        engine.RemoveLock(facts, held.Id, held.Mode, held.Site, Removal.Drop);
+                    }
+                }
             }
 
             private static SiteSet Bits(SiteSet set) => set;

@@ -1,0 +1,114 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>What a local says of a lock: the lock it names, the guard it holds, the flag that says a lock was taken.</summary>
+    internal struct LockLocals : IFactTable<LockLocals>
+    {
+        /// <summary>
+        /// Locals that name a lock (<c>var l = mm.MmapLock</c>, <c>var ptl = pmd.Lock()</c>): taking or releasing the
+        /// local takes or releases that lock (after Clang's LocalVariableMap). A local of a lock class whose lock has no
+        /// known identity (<c>MapNoLock(out var ptl)</c>) keeps its own identity and inherits the class.
+        /// </summary>
+        public LazyMap<ISymbol, LockAlias> Aliases;
+
+        /// <summary>Locals that hold a scoped guard: the lock it releases when disposed.</summary>
+        public LazyMap<ISymbol, ScopeGuard> Guards;
+
+        /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>).</summary>
+        public LazyMap<ISymbol, Capability> TakenFlags;
+
+        public void CopyFrom(in LockLocals from)
+        {
+            Aliases = from.Aliases.Clone();
+            Guards = from.Guards.Clone();
+            TakenFlags = from.TakenFlags.Clone();
+        }
+
+        /// <summary>What the paths agree on: an alias that differs between them names no one lock.</summary>
+        public bool JoinWith(in LockLocals other) =>
+            TableJoins.KeepAgreed(ref TakenFlags, other.TakenFlags) |
+            TableJoins.KeepAgreed(ref Guards, other.Guards) |
+            TableJoins.KeepAgreed(ref Aliases, other.Aliases);
+
+        public void Forget(ControlFlowRegion region)
+        {
+            TableJoins.ForgetLocals(ref Aliases, region);
+            TableJoins.ForgetLocals(ref TakenFlags, region);
+            TableJoins.ForgetLocals(ref Guards, region);
+        }
+
+        public void ForgetDead(DeadVariables dead)
+        {
+            TableJoins.ForgetDead(ref Aliases, dead);
+            TableJoins.ForgetDead(ref TakenFlags, dead);
+            TableJoins.ForgetDead(ref Guards, dead);
+        }
+
+        /// <summary>
+        /// <paramref name="variable"/> was written: aliases whose lock it roots or indexes (<c>l = mm.MmapLock</c>, then
+        /// <c>mm = other</c>) name another lock now, and nothing is known of it.
+        /// </summary>
+        public void ForgetMentioning(ISymbol variable)
+        {
+            if (Aliases.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var local in Aliases.KeyList())
+            {
+                Aliases.TryGetValue(local, out var alias);
+                if (alias.Target != null && alias.Target.Mentions(variable))
+                {
+                    Aliases.Remove(local);
+                }
+            }
+        }
+    }
+
+    /// <summary>The lock a local names (<see cref="Target"/>, null: the local's own identity) and its class.</summary>
+    internal readonly struct LockAlias : IEquatable<LockAlias>
+    {
+        public LockAlias(Capability? target, string? lockClass)
+        {
+            Target = target;
+            Class = lockClass;
+        }
+
+        public Capability? Target { get; }
+
+        public string? Class { get; }
+
+        public bool Equals(LockAlias other) => Equals(Target, other.Target) && Class == other.Class;
+
+        public override bool Equals(object? obj) => obj is LockAlias other && Equals(other);
+
+        public override int GetHashCode() => Target?.GetHashCode() ?? 0;
+    }
+
+    /// <summary>A scoped guard: disposing it releases <see cref="Lock"/> in <see cref="Mode"/>.</summary>
+    internal readonly struct ScopeGuard : IEquatable<ScopeGuard>
+    {
+        public ScopeGuard(Capability lockId, string? lockClass, LockMode mode)
+        {
+            Lock = lockId;
+            Class = lockClass;
+            Mode = mode;
+        }
+
+        public Capability Lock { get; }
+
+        public string? Class { get; }
+
+        public LockMode Mode { get; }
+
+        public bool Equals(ScopeGuard other) => Lock.Equals(other.Lock) && Class == other.Class && Mode == other.Mode;
+
+        public override bool Equals(object? obj) => obj is ScopeGuard other && Equals(other);
+
+        public override int GetHashCode() => Lock.GetHashCode();
+    }
+}

@@ -1,0 +1,308 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>
+    /// What calls do to the lockset: the Runtime's annotated acquisitions and releases (and a consumer's wrappers),
+    /// try-locks, scoped guards, <c>lock</c> statements, Monitor and System.Threading.Lock, and callees' summaries.
+    /// </summary>
+    internal sealed partial class DataflowEngine
+    {
+        private sealed partial class Transfer
+        {
+            private static LockMode ModeOf(MethodAnnotation annotation) => annotation.Shared ? LockMode.Shared : LockMode.Exclusive;
+
+            /// <summary>Takes the lock <paramref name="target"/> names; one without an identity is still checked for its class.</summary>
+            private void Acquire(AbstractValue target, string? declaredClass, bool nested, SyntaxNode site, LockSource source, LockMode mode, bool reentrant = false)
+            {
+                string? lockClass = declaredClass ?? target.LockClass;
+                if (target.Lock is null)
+                {
+                    SnapshotsNeedRevalidation(Facts);
+                    engine.CheckAcquire(Facts, null, lockClass, nested, site);
+                    return;
+                }
+
+                engine.AddLock(Facts, new LockFact(target.Lock, lockClass, mode, source, site, nested, reentrant));
+            }
+
+            private void Release(Capability? id, LockMode mode, SyntaxNode site) => engine.RemoveLock(Facts, id, mode, site, Removal.Release);
+
+            /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
+            private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
+                receiver.LockClass ?? engine.summaries?.WrapperClass(method, engine.cancellation);
+
+            /// <summary>
+            /// <c>lock (x)</c> on a System.Threading.Lock: Roslyn's graph keeps the statement as one opaque operation with
+            /// no Enter or Exit in it, so the lock is taken here, from the syntax, and given back on every edge that
+            /// leaves the statement (<see cref="LeaveLockStatements"/>).
+            /// </summary>
+            private void EnterLockStatement(LockStatementSyntax statement, IOperation operation)
+            {
+                var known = engine.known;
+                IOperation? expression = null;
+                foreach (var candidate in operation.DescendantsAndSelf())
+                {
+                    if (candidate.Syntax == statement.Expression && known.ThreadingLock != null &&
+                        SymbolEqualityComparer.Default.Equals(candidate.Type?.OriginalDefinition, known.ThreadingLock))
+                    {
+                        expression = candidate;
+                        break;
+                    }
+                }
+
+                if (expression is null)
+                {
+                    return; // a lock on another object: Monitor calls in the graph show it
+                }
+
+                var value = Value(expression);
+                if (value.Lock is null || value.LockClass is null)
+                {
+                    return;
+                }
+
+                engine.syntaxLocks[statement] = value.Lock;
+                Acquire(value, null, nested: false, statement.Expression, LockSource.Scoped, LockMode.Exclusive, reentrant: true);
+            }
+
+            /// <summary>A constructor marked [Acquires]: its lock-typed arguments are held until the new object is disposed.</summary>
+            private AbstractValue ConstructGuard(IObjectCreationOperation creation, MethodAnnotation annotation)
+            {
+                AbstractValue? first = null;
+                var mode = ModeOf(annotation);
+                foreach (var argument in creation.Arguments)
+                {
+                    var value = Visit(argument.Value);
+                    if (value.Lock != null || value.LockClass != null)
+                    {
+                        Acquire(value, annotation.AcquiredClass, annotation.Nested, creation.Syntax, LockSource.Scoped, mode);
+                        first ??= value;
+                    }
+                }
+
+                return first is { Lock: { } id } held
+                    ? new AbstractValue(SiteSet.Empty, ConstValue.Unknown, id, annotation.AcquiredClass ?? held.LockClass, guard: true, guardMode: mode)
+                    : AbstractValue.Empty;
+            }
+
+            /// <summary>The value of a call that is not an acquisition site: a guard, a try-lock's result, or a lock it returns.</summary>
+            private AbstractValue ResultOf(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
+            {
+                if (annotation.AcquiresScope && receiver.Lock != null)
+                {
+                    var held = Facts.Locks.TryGet(receiver.Lock, out var taken) ? taken.Class : receiver.LockClass;
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, receiver.Lock, held, guard: true, guardMode: ModeOf(annotation)); // disposing it releases the lock
+                }
+
+                if (engine.known.ThreadingLock != null && invocation.TargetMethod.Name == "EnterScope" &&
+                    SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, engine.known.ThreadingLock))
+                {
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, receiver.Lock, receiver.LockClass); // the scope stands for the lock
+                }
+
+                if (annotation.TryAcquiresReceiver && receiver.Lock != null)
+                {
+                    string? lockClass = annotation.AcquiredClass ?? receiver.LockClass ?? WrapperClass(invocation.TargetMethod, receiver);
+                    if (lockClass != null && engine.Reporting)
+                    {
+                        engine.findings!.TriedClasses.Add(lockClass);
+                    }
+
+                    return new AbstractValue(SiteSet.Empty, ConstValue.Unknown,
+                        tryLock: new TryLock(receiver.Lock, lockClass, annotation.TrySuccessValue, invocation.Syntax, ModeOf(annotation)));
+                }
+
+                string? returnedClass = null;
+                foreach (var attribute in invocation.TargetMethod.GetReturnTypeAttributes())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, engine.known.LockClassAttribute) &&
+                        attribute.ConstructorArguments.Length == 1)
+                    {
+                        returnedClass = attribute.ConstructorArguments[0].Value as string;
+                    }
+                }
+
+                return returnedClass is null ? AbstractValue.Empty : new AbstractValue(SiteSet.Empty, ConstValue.Unknown, null, returnedClass);
+            }
+
+            /// <summary>Acquisitions and releases of receivers and arguments, and [MightSleep] calls.</summary>
+            private void LockEffects(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver, AbstractValue[] arguments)
+            {
+                // An out argument of a [LockClass] parameter (MapNoLock's ptl) makes the local a lock of that class.
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    var argument = invocation.Arguments[i];
+                    var written = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+                    if (argument.Parameter is { RefKind: RefKind.Out } parameter && PathOf(written) is { Member: null } target &&
+                        engine.known.LockClassOf(parameter) is { } outClass)
+                    {
+                        Facts.LockLocals.Aliases[target.Root] = new LockAlias(null, outClass);
+                    }
+                }
+
+                if (annotation.MightSleep)
+                {
+                    engine.CheckSleep(Facts, null, invocation.Syntax);
+                    NoteSleep();
+                }
+
+                if (!annotation.IsTracked)
+                {
+                    LockStatementEffects(invocation, receiver, arguments);
+                }
+
+                if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.summaryUse, engine.cancellation) is { IsEmpty: false } summary)
+                {
+                    ApplySummary(invocation, summary, receiver);
+                }
+
+                var mode = ModeOf(annotation);
+                if (annotation.AcquiresReceiver && invocation.Instance != null)
+                {
+                    Acquire(receiver, annotation.AcquiredClass ?? WrapperClass(invocation.TargetMethod, receiver), annotation.Nested, invocation.Syntax,
+                        annotation.AcquiresScope ? LockSource.Scoped : LockSource.Acquired, mode);
+                }
+
+                if (annotation.AcquiresArguments)
+                {
+                    foreach (var argument in arguments)
+                    {
+                        if (argument.Lock != null || argument.LockClass != null)
+                        {
+                            Acquire(argument, annotation.AcquiredClass, annotation.Nested, invocation.Syntax, LockSource.Acquired, mode);
+                        }
+                    }
+                }
+
+                if (annotation.ReleasesReceiver && invocation.Instance != null && !engine.ReleasedByUnlock(receiver.Resources))
+                {
+                    Release(receiver.Lock, receiver.Guard ? receiver.GuardMode : mode, invocation.Syntax);
+                }
+
+                if (annotation.ReleasesArguments)
+                {
+                    foreach (var argument in arguments)
+                    {
+                        if (!engine.ReleasedByUnlock(argument.Resources))
+                        {
+                            Release(argument.Lock, mode, invocation.Syntax);
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// <c>lock</c> statements on objects that opt in with [LockClass]: Monitor.Enter/Exit on an object, and
+            /// System.Threading.Lock's Enter/Exit and EnterScope/Scope.Dispose. Others are not lock classes here.
+            /// </summary>
+            private void LockStatementEffects(IInvocationOperation invocation, AbstractValue receiver, AbstractValue[] arguments)
+            {
+                var method = invocation.TargetMethod;
+                var known = engine.known;
+                if (known.Monitor != null && SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Monitor) && arguments.Length > 0)
+                {
+                    var target = arguments[0];
+                    if (target.LockClass is null || target.Lock is null)
+                    {
+                        return;
+                    }
+
+                    if (method.Name == nameof(System.Threading.Monitor.Enter))
+                    {
+                        Acquire(target, null, nested: false, invocation.Syntax, LockSource.Acquired, LockMode.Exclusive, reentrant: true);
+                        if (arguments.Length > 1 && PathOf(invocation.Arguments[1].Value) is { Member: null } flag)
+                        {
+                            Facts.LockLocals.TakenFlags[flag.Root] = target.Lock;
+                        }
+                    }
+                    else if (method.Name == nameof(System.Threading.Monitor.Exit))
+                    {
+                        Release(target.Lock, LockMode.Exclusive, invocation.Syntax);
+                    }
+
+                    return;
+                }
+
+                var type = method.ContainingType?.OriginalDefinition;
+                if (known.ThreadingLock != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLock) && receiver.LockClass != null && receiver.Lock != null)
+                {
+                    if (method.Name is "Enter" or "EnterScope")
+                    {
+                        Acquire(receiver, null, nested: false, invocation.Syntax, method.Name == "Enter" ? LockSource.Acquired : LockSource.Scoped, LockMode.Exclusive, reentrant: true);
+                    }
+                    else if (method.Name == "Exit")
+                    {
+                        Release(receiver.Lock, LockMode.Exclusive, invocation.Syntax);
+                    }
+                }
+                else if (known.ThreadingLockScope != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLockScope) && receiver.Lock != null)
+                {
+                    Release(receiver.Lock, LockMode.Exclusive, invocation.Syntax); // Scope.Dispose ends the lock statement
+                }
+            }
+
+            /// <summary>A call to a summarised method: its acquisitions are checked here, its net effect applied.</summary>
+            private void ApplySummary(IInvocationOperation invocation, LockSummary summary, AbstractValue receiver)
+            {
+                foreach (var lockClass in summary.Takes)
+                {
+                    engine.CheckAcquire(Facts, null, lockClass, nested: false, invocation.Syntax);
+                }
+
+                if (summary.MightSleep)
+                {
+                    engine.CheckSleep(Facts, null, invocation.Syntax);
+                    NoteSleep();
+                }
+
+                foreach (var released in summary.Released)
+                {
+                    Release(InCaller(invocation, released.Lock, receiver), released.Mode, invocation.Syntax);
+                }
+
+                foreach (var acquired in summary.Acquired)
+                {
+                    if (InCaller(invocation, acquired.Lock, receiver) is { } id)
+                    {
+                        engine.AddLock(Facts, new LockFact(id, acquired.Class, acquired.Mode, LockSource.Summary, invocation.Syntax, acquired.Nested, acquired.Reentrant),
+                            checkClasses: false);
+                    }
+                }
+            }
+
+            /// <summary>The caller's identity of a lock the callee names through its parameters or <c>this</c>.</summary>
+            private Capability? InCaller(IInvocationOperation invocation, Capability callee, AbstractValue receiver) =>
+                callee.Rebase(root =>
+                {
+                    if (root.Kind == CapabilityKind.This)
+                    {
+                        return invocation.Instance is null or IInstanceReferenceOperation ? Capability.This : receiver.Lock;
+                    }
+
+                    if (root.Kind == CapabilityKind.Parameter && root.Symbol is IParameterSymbol parameter)
+                    {
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Parameter?.Ordinal == parameter.Ordinal)
+                            {
+                                return Value(argument.Value).Lock;
+                            }
+                        }
+                    }
+
+                    return null;
+                });
+
+            private void NoteSleep()
+            {
+                if (engine.Reporting)
+                {
+                    engine.findings!.MightSleep = true;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace KernelDiscipline.Analyzers.Engine
+{
+    /// <summary>What a lock expression names: its capability and class, with local aliases resolved.</summary>
+    internal sealed partial class DataflowEngine
+    {
+        /// <summary>Identities and classes of access paths whose root names itself, built once per body.</summary>
+        private readonly Dictionary<PathKey, (Capability Id, string? Class)> pathIdentities = new Dictionary<PathKey, (Capability, string?)>();
+
+        /// <summary>The capability of a variable, or of <c>this</c> (the function stands for it in a <see cref="PathKey"/>).</summary>
+        private static Capability RootOf(ISymbol root) =>
+            root is IMethodSymbol ? Capability.This : Capability.Variable(root) ?? Capability.Static(root);
+
+        /// <summary>
+        /// A member of <paramref name="owner"/>: the lock an acquisition site's result holds is that result's lock member
+        /// too (<c>pte.Ptl</c> of a <c>MapLock</c> result is the PTL the map holds), else a member step.
+        /// </summary>
+        private Capability MemberOf(Capability owner, ISymbol member, string? memberClass) =>
+            owner.Kind == CapabilityKind.Site && memberClass != null && memberClass == siteList[owner.Site].Annotation.AcquiredClass
+                ? owner
+                : owner.Member(member);
+
+        /// <summary>How a site's lock reads in a message: the call that took it.</summary>
+        private string SiteText(int site) => siteList[site].Invocation.Syntax.ToString();
+
+        private sealed partial class Transfer
+        {
+            /// <summary>
+            /// The identity and class of a variable or a member of one. A local that names a lock (an alias) stands for
+            /// that lock; otherwise the path names itself.
+            /// </summary>
+            private (Capability Id, string? Class) LockIdentity(PathKey path)
+            {
+                if (Facts.LockLocals.Aliases.TryGetValue(path.Root, out var alias))
+                {
+                    var root = alias.Target ?? RootOf(path.Root);
+                    if (path.Member is null)
+                    {
+                        return (root, alias.Class);
+                    }
+
+                    string? memberClass = ClassOf(path.Member);
+                    return (engine.MemberOf(root, path.Member, memberClass), memberClass);
+                }
+
+                if (engine.pathIdentities.TryGetValue(path, out var known))
+                {
+                    return known;
+                }
+
+                var id = path.Member is null ? RootOf(path.Root) : RootOf(path.Root).Member(path.Member);
+                var result = (id, ClassOf(path.Member ?? path.Root));
+                engine.pathIdentities[path] = result;
+                return result;
+            }
+
+            /// <summary>The [LockClass] of a member, parameter or local, else of its type.</summary>
+            private string? ClassOf(ISymbol symbol) => engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(TypeOf(symbol));
+
+            private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol parameter => parameter.Type,
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+
+            /// <summary>The identity of a member access whose owner has one: <c>mm.MmapLock</c>, <c>this.gate</c>, <c>table[k]</c>.</summary>
+            private Capability? MemberIdentity(IMemberReferenceOperation member)
+            {
+                if (member.Member.IsStatic)
+                {
+                    return Capability.Static(member.Member);
+                }
+
+                var owner = member.Instance is null ? AbstractValue.Empty : Value(member.Instance);
+                if (member is IPropertyReferenceOperation { Arguments.Length: > 0 } indexer)
+                {
+                    var indices = new List<IOperation>();
+                    foreach (var argument in indexer.Arguments)
+                    {
+                        indices.Add(argument.Value);
+                    }
+
+                    return ElementIdentity(owner.Lock, indices);
+                }
+
+                return owner.Lock is null ? null : engine.MemberOf(owner.Lock, member.Member, ClassOf(member.Member));
+            }
+
+            /// <summary>
+            /// An element's identity: its collection's and its indices', when each index is a constant or a local or
+            /// parameter (<c>folios[i]</c>). Writing the index variable forgets the locks it names (see
+            /// <see cref="ForgetLocksIndexedBy"/>): the next element is another lock.
+            /// </summary>
+            private static Capability? ElementIdentity(Capability? owner, List<IOperation> indices)
+            {
+                if (owner is null)
+                {
+                    return null;
+                }
+
+                var parts = new IndexPart[indices.Count];
+                for (int i = 0; i < indices.Count; i++)
+                {
+                    var index = Unwrap(indices[i]);
+                    if (index.ConstantValue.HasValue)
+                    {
+                        parts[i] = new IndexPart(index.ConstantValue.Value, null);
+                    }
+                    else if (index is ILocalReferenceOperation local)
+                    {
+                        parts[i] = new IndexPart(null, local.Local);
+                    }
+                    else if (index is IParameterReferenceOperation parameter)
+                    {
+                        parts[i] = new IndexPart(null, parameter.Parameter);
+                    }
+                    else
+                    {
+                        return null; // an index the engine cannot name: the element is not followed
+                    }
+                }
+
+                return owner.Element(parts);
+            }
+
+            /// <summary>
+            /// A local was assigned: it names the lock the value names (after Clang's LocalVariableMap), when that lock hangs
+            /// from something that outlives the local's scope (this, a parameter, a static, an acquisition site's result).
+            /// Otherwise, a value of a lock class keeps the local's own identity and gives it the class: a lock named
+            /// through another local would be lost with that local's scope.
+            /// </summary>
+            private void Alias(ISymbol local, AbstractValue value)
+            {
+                if (value.Lock != null && value.Lock.Root.Kind != CapabilityKind.Local && !value.Lock.Mentions(local))
+                {
+                    Facts.LockLocals.Aliases[local] = new LockAlias(value.Lock, value.LockClass);
+                }
+                else if (value.LockClass != null)
+                {
+                    Facts.LockLocals.Aliases[local] = new LockAlias(null, value.LockClass);
+                }
+                else
+                {
+                    Facts.LockLocals.Aliases.Remove(local);
+                }
+            }
+
+            /// <summary>A local or parameter was written: locks of elements it indexed are other elements now, aliases through it name other locks.</summary>
+            private void ForgetLocksIndexedBy(ISymbol variable)
+            {
+                Facts.LockLocals.ForgetMentioning(variable);
+                if (Facts.Locks.Held.Count == 0 && Facts.Locks.Released.Count == 0)
+                {
+                    return; // every write to a local asks: most paths hold and released nothing
+                }
+
+                List<Capability>? gone = null;
+                foreach (var id in Facts.Locks.Held.Keys)
+                {
+                    if (id.IsIndexedBy(variable))
+                    {
+                        (gone ??= new List<Capability>()).Add(id);
+                    }
+                }
+
+                foreach (var id in Facts.Locks.Released.Keys)
+                {
+                    if (id.IsIndexedBy(variable))
+                    {
+                        (gone ??= new List<Capability>()).Add(id);
+                    }
+                }
+
+                if (gone != null)
+                {
+                    foreach (var id in gone)
+                    {
+                        Facts.Locks.Held.Remove(id);
+                        Facts.Locks.Released.Remove(id);
+                    }
+                }
+            }
+        }
+    }
+}
