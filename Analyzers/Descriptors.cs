@@ -127,8 +127,23 @@ namespace KernelDiscipline.Analyzers
             LockCategory,
             "Every lock a method takes is released once on every path, unless the method is declared to acquire it.");
 
-        public static string DoubleAcquire(string lockClass, string line) =>
-            $"takes {lockClass} which is already held (taken at line {line}); the second acquisition deadlocks";
+        /// <summary>KD204 at a second acquisition of a lock this thread holds, by the modes involved.</summary>
+        public static string DoubleAcquire(string lockClass, string line, bool heldShared, bool takenShared) => (heldShared, takenShared) switch
+        {
+            (false, false) => $"takes {lockClass}, which this thread already holds (taken at line {line}): it waits for itself",
+            (true, false) => $"takes {lockClass} for write while this thread holds it for read (taken at line {line}): the writer waits for this thread's own read; release the read side first",
+            (false, true) => $"takes {lockClass} for read while this thread holds it for write (taken at line {line}): the reader waits for this thread's own write",
+            _ => $"takes {lockClass} for read again while this thread holds it for read (taken at line {line}): a writer queued in between blocks the second read, and this thread waits for itself",
+        };
+
+        /// <summary>KD204 at a release in the other mode than the lock was taken in.</summary>
+        public static string WrongModeRelease(string lockClass, string line, bool heldShared) => heldShared
+            ? $"releases {lockClass} as a writer, but it was taken for read at line {line}; release it as a reader (UpRead)"
+            : $"releases {lockClass} as a reader, but it was taken for write at line {line}; release it as a writer (UpWrite)";
+
+        /// <summary>KD204 at a release where the joining paths hold the lock in both modes.</summary>
+        public static string MixedModes(string lockClass, string readLine, string writeLine) =>
+            $"releases {lockClass}, which the paths reaching here hold for read (taken at line {readLine}) on some and for write (taken at line {writeLine}) on others; take it in one mode, or release each mode on its own path";
 
         public static string DoubleRelease(string line) =>
             $"releases a lock that is not held: it was already released at line {line}";

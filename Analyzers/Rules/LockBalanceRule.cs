@@ -14,7 +14,26 @@ namespace KernelDiscipline.Analyzers.Rules
                 finding.At.GetLocation(),
                 new[] { finding.Held!.Value.Site.GetLocation() },
                 RuleText.Shorten(finding.At),
-                Descriptors.DoubleAcquire(RuleText.Class(finding.Class), RuleText.Line(finding.Held.Value.Site))));
+                Descriptors.DoubleAcquire(RuleText.Class(finding.Class), RuleText.Line(finding.Held.Value.Site),
+                    finding.Held.Value.Mode == LockMode.Shared, finding.Mode == LockMode.Shared)));
+            RuleText.ReportLocks(findings, LockProblem.WrongModeRelease, report, finding => Diagnostic.Create(
+                Descriptors.KD204LockBalance,
+                finding.At.GetLocation(),
+                new[] { finding.Held!.Value.Site.GetLocation() },
+                RuleText.Shorten(finding.At),
+                Descriptors.WrongModeRelease(RuleText.Class(finding.Class), RuleText.Line(finding.Held.Value.Site), finding.Held.Value.Mode == LockMode.Shared)));
+            RuleText.ReportLocks(findings, LockProblem.MixedModes, report, finding =>
+            {
+                var held = finding.Held!.Value;
+                var other = held.OtherModeSite ?? held.Site;
+                var (read, write) = held.SiteMode == LockMode.Shared ? (held.Site, other) : (other, held.Site);
+                return Diagnostic.Create(
+                    Descriptors.KD204LockBalance,
+                    finding.At.GetLocation(),
+                    new[] { read.GetLocation(), write.GetLocation() },
+                    RuleText.Shorten(finding.At),
+                    Descriptors.MixedModes(RuleText.Class(finding.Class), RuleText.Line(read), RuleText.Line(write)));
+            });
             RuleText.ReportLocks(findings, LockProblem.DoubleRelease, report, finding => Diagnostic.Create(
                 Descriptors.KD204LockBalance,
                 finding.At.GetLocation(),

@@ -43,8 +43,9 @@ namespace KernelDiscipline.Analyzers.Engine
     internal readonly struct LockFact : IEquatable<LockFact>
     {
         public LockFact(Capability id, string? lockClass, LockMode mode, LockSource source, SyntaxNode site,
-            bool nested = false, bool reentrant = false, int depth = 1, bool may = false, SyntaxNode? otherModeSite = null, bool reported = false)
+            bool nested = false, bool reentrant = false, int depth = 1, bool may = false, SyntaxNode? otherModeSite = null, bool reported = false, LockMode? siteMode = null)
         {
+            SiteMode = siteMode ?? mode;
             Id = id;
             Class = lockClass;
             Mode = mode;
@@ -69,6 +70,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Where it was taken (for a lock held in both modes: where it was taken in the first).</summary>
         public SyntaxNode Site { get; }
 
+        /// <summary>The mode <see cref="Site"/> took it in.</summary>
+        public LockMode SiteMode { get; }
+
         /// <summary>For a lock held in both modes after a join: where it was taken in the other.</summary>
         public SyntaxNode? OtherModeSite { get; }
 
@@ -90,19 +94,19 @@ namespace KernelDiscipline.Analyzers.Engine
         public bool IsShared => Mode == LockMode.Shared;
 
         public LockFact WithDepth(int depth) =>
-            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported);
+            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode);
 
-        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported);
+        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode);
 
         public LockFact AsReported(LockMode mode) =>
-            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true);
+            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode);
 
         /// <summary>The same lock from two paths: a must only if both hold it; both modes if they differ.</summary>
         public LockFact Join(LockFact other)
         {
             var mode = Mode | other.Mode;
             var otherSite = OtherModeSite ?? (mode != Mode ? other.Site : other.OtherModeSite);
-            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported);
+            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported, SiteMode);
         }
 
         /// <summary>A must-fact joined with a path that does not hold it.</summary>

@@ -680,8 +680,9 @@ namespace KernelDiscipline.Analyzers.Engine
                     var id = engine.siteList[site].Capability;
                     if (Facts.Locks.TryGet(id, out var held))
                     {
-                        // Its lock was taken twice (reported there): this release gives one entry back, the map is still held.
-                        if (!engine.RemoveLock(Facts, id, held.Mode, at.Syntax, idempotent ? Removal.Dispose : Removal.Release))
+                        // Its lock was taken again through another name: this release gives one entry back. If that second
+                        // acquisition was reported, the thread never got here: the map counts as released, not leaked.
+                        if (!engine.RemoveLock(Facts, id, held.Mode, at.Syntax, idempotent ? Removal.Dispose : Removal.Release) && !held.Reported)
                         {
                             continue;
                         }
