@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
@@ -11,10 +12,10 @@ namespace KernelDiscipline.Analyzers.Engine
     internal struct Lockset : IFactTable<Lockset>
     {
         /// <summary>Every lock held here: taken in this body, left held by a callee, or held by an acquisition site's result.</summary>
-        public LazyMap<Capability, LockFact> Held;
+        public SmallMap<Capability, LockFact> Held;
 
         /// <summary>Locks this body released on every path reaching here, with where: a second release is unbalanced.</summary>
-        public LazyMap<Capability, SyntaxNode> Released;
+        public SmallMap<Capability, SyntaxNode> Released;
 
         public void CopyFrom(in Lockset from)
         {
@@ -25,15 +26,15 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Held locks join as must/may (and in both modes where the paths differ); released locks as must.</summary>
         public bool JoinWith(in Lockset other)
         {
-            bool changed = false;
-            foreach (var id in Held.KeyList())
+            // Joins run on every edge and mostly change nothing: look first, allocate only for what changes.
+            List<LockFact>? joined = null;
+            foreach (var pair in Held.Pairs)
             {
-                Held.TryGetValue(id, out var mine);
-                var joined = other.Held.TryGetValue(id, out var theirs) ? mine.Join(theirs) : mine.AsMay();
-                if (!joined.Equals(mine))
+                var mine = pair.Value;
+                var result = other.Held.TryGetValue(pair.Key, out var theirs) ? mine.Join(theirs) : mine.AsMay();
+                if (!result.Equals(mine))
                 {
-                    Held[id] = joined;
-                    changed = true;
+                    (joined ??= new List<LockFact>()).Add(result);
                 }
             }
 
@@ -41,21 +42,36 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (!Held.ContainsKey(pair.Key))
                 {
-                    Held[pair.Key] = pair.Value.AsMay();
-                    changed = true;
+                    (joined ??= new List<LockFact>()).Add(pair.Value.AsMay());
                 }
             }
 
-            foreach (var id in Released.KeyList())
+            List<Capability>? gone = null;
+            foreach (var id in Released.Keys)
             {
                 if (!other.Released.ContainsKey(id))
                 {
-                    Released.Remove(id);
-                    changed = true;
+                    (gone ??= new List<Capability>()).Add(id);
                 }
             }
 
-            return changed;
+            if (joined != null)
+            {
+                foreach (var fact in joined)
+                {
+                    Held[fact.Id] = fact;
+                }
+            }
+
+            if (gone != null)
+            {
+                foreach (var id in gone)
+                {
+                    Released.Remove(id);
+                }
+            }
+
+            return joined != null || gone != null;
         }
 
         /// <summary>A lock outlives the scope of the variable that named it: nothing to forget.</summary>

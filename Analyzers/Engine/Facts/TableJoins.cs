@@ -10,18 +10,27 @@ namespace KernelDiscipline.Analyzers.Engine
         public static bool KeepAgreed<TKey, TValue>(ref LazyMap<TKey, TValue> mine, in LazyMap<TKey, TValue> theirs)
             where TKey : notnull
         {
-            bool changed = false;
-            foreach (var key in mine.KeyList())
+            // Joins run on every edge and mostly change nothing: look first, allocate only for what goes.
+            List<TKey>? gone = null;
+            foreach (var pair in mine.Pairs)
             {
-                mine.TryGetValue(key, out var value);
-                if (!theirs.TryGetValue(key, out var other) || !EqualityComparer<TValue>.Default.Equals(value, other))
+                if (!theirs.TryGetValue(pair.Key, out var other) || !EqualityComparer<TValue>.Default.Equals(pair.Value, other))
                 {
-                    mine.Remove(key);
-                    changed = true;
+                    (gone ??= new List<TKey>()).Add(pair.Key);
                 }
             }
 
-            return changed;
+            if (gone is null)
+            {
+                return false;
+            }
+
+            foreach (var key in gone)
+            {
+                mine.Remove(key);
+            }
+
+            return true;
         }
 
         /// <summary>Drops the entries of variables <paramref name="dead"/> names.</summary>

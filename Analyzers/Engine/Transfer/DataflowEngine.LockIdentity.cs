@@ -10,18 +10,56 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Identities and classes of access paths whose root names itself, built once per body.</summary>
         private readonly Dictionary<PathKey, (Capability Id, string? Class)> pathIdentities = new Dictionary<PathKey, (Capability, string?)>();
 
+        /// <summary>Roots and member steps made once per body: equal identities are mostly the same object, and reading one allocates nothing.</summary>
+        private readonly Dictionary<ISymbol, Capability> roots = new Dictionary<ISymbol, Capability>(SymbolEqualityComparer.Default);
+
+        private readonly Dictionary<(Capability Owner, ISymbol Member), Capability> members = new Dictionary<(Capability, ISymbol), Capability>(MemberStepComparer.Instance);
+
         /// <summary>The capability of a variable, or of <c>this</c> (the function stands for it in a <see cref="PathKey"/>).</summary>
-        private static Capability RootOf(ISymbol root) =>
-            root is IMethodSymbol ? Capability.This : Capability.Variable(root) ?? Capability.Static(root);
+        private Capability RootOf(ISymbol root)
+        {
+            if (root is IMethodSymbol)
+            {
+                return Capability.This;
+            }
+
+            if (!roots.TryGetValue(root, out var id))
+            {
+                roots[root] = id = Capability.Variable(root) ?? Capability.Static(root);
+            }
+
+            return id;
+        }
 
         /// <summary>
         /// A member of <paramref name="owner"/>: the lock an acquisition site's result holds is that result's lock member
         /// too (<c>pte.Ptl</c> of a <c>MapLock</c> result is the PTL the map holds), else a member step.
         /// </summary>
-        private Capability MemberOf(Capability owner, ISymbol member, string? memberClass) =>
-            owner.Kind == CapabilityKind.Site && memberClass != null && memberClass == siteList[owner.Site].Annotation.AcquiredClass
-                ? owner
-                : owner.Member(member);
+        private Capability MemberOf(Capability owner, ISymbol member, string? memberClass)
+        {
+            if (owner.Kind == CapabilityKind.Site && memberClass != null && memberClass == siteList[owner.Site].Annotation.AcquiredClass)
+            {
+                return owner;
+            }
+
+            if (!members.TryGetValue((owner, member), out var id))
+            {
+                members[(owner, member)] = id = owner.Member(member);
+            }
+
+            return id;
+        }
+
+        private sealed class MemberStepComparer : IEqualityComparer<(Capability Owner, ISymbol Member)>
+        {
+            public static readonly MemberStepComparer Instance = new MemberStepComparer();
+
+            public bool Equals((Capability Owner, ISymbol Member) x, (Capability Owner, ISymbol Member) y) =>
+                x.Owner.Equals(y.Owner) && SymbolEqualityComparer.Default.Equals(x.Member, y.Member);
+
+            public int GetHashCode((Capability Owner, ISymbol Member) key) =>
+                (key.Owner.GetHashCode() * 31) ^ SymbolEqualityComparer.Default.GetHashCode(key.Member);
+        }
 
         /// <summary>How a site's lock reads in a message: the call that took it.</summary>
         private string SiteText(int site) => siteList[site].Invocation.Syntax.ToString();
@@ -36,7 +74,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (Facts.LockLocals.Aliases.TryGetValue(path.Root, out var alias))
                 {
-                    var root = alias.Target ?? RootOf(path.Root);
+                    var root = alias.Target ?? engine.RootOf(path.Root);
                     if (path.Member is null)
                     {
                         return (root, alias.Class);
@@ -51,7 +89,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return known;
                 }
 
-                var id = path.Member is null ? RootOf(path.Root) : RootOf(path.Root).Member(path.Member);
+                var id = path.Member is null ? engine.RootOf(path.Root) : engine.MemberOf(engine.RootOf(path.Root), path.Member, null);
                 var result = (id, ClassOf(path.Member ?? path.Root));
                 engine.pathIdentities[path] = result;
                 return result;
@@ -74,7 +112,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (member.Member.IsStatic)
                 {
-                    return Capability.Static(member.Member);
+                    return engine.RootOf(member.Member);
                 }
 
                 var owner = member.Instance is null ? AbstractValue.Empty : Value(member.Instance);
