@@ -13,11 +13,12 @@ namespace KernelDiscipline.Runtime
         {
         }
 
-        private protected KernelLock(LockClass lockClass, bool recursive)
+        private protected KernelLock(LockClass lockClass, bool recursive, bool hasReadSide = false)
         {
             Class = lockClass ?? throw new System.ArgumentNullException(nameof(lockClass));
             InstanceId = Interlocked.Increment(ref lastInstanceId);
             IsRecursive = recursive;
+            HasReadSide = hasReadSide;
         }
 
         /// <summary>The class this instance belongs to.</summary>
@@ -28,6 +29,9 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Pseudo locks that may nest in themselves (the RCU read side); a field, read on lockdep's warm path.</summary>
         internal bool IsRecursive { get; }
+
+        /// <summary>Locks taken for read or for write (rw semaphores): lockdep's reports then say which mode each site was.</summary>
+        internal bool HasReadSide { get; }
 
         /// <inheritdoc />
         public override string ToString() => $"{Class.Name}#{InstanceId}";

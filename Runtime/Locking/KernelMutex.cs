@@ -115,7 +115,7 @@ namespace KernelDiscipline.Runtime
             // A bit lock released by another thread (I/O completion) is not on this thread's lockdep stack.
             if (Lockdep.Enabled && (ownerUnlocks || IsHeldByCurrentThread))
             {
-                Lockdep.Released(this, shared: false, file, line);
+                Lockdep.Released(this, file, line);
             }
 
             lock (gate)

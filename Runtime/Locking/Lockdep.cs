@@ -12,7 +12,8 @@ namespace KernelDiscipline.Runtime
     /// <summary>
     /// The runtime lock validator, after the kernel's lockdep: per-thread held-lock stacks, a dependency graph of lock
     /// classes, cycle detection with each new chain validated once (by hash), the declared class order, sleeping in
-    /// atomic context, recursive locking and unbalanced unlocks. Off by default (each lock operation pays one branch);
+    /// atomic context, recursive locking (an rw semaphore's read side included), unbalanced unlocks and releases in the
+    /// other mode than the lock is held in. Off by default (each lock operation pays one branch);
     /// on through <see cref="Enable"/> or the environment variable <c>KD_LOCKDEP=1</c>. Enable it before locks are taken.
     /// </summary>
     public static partial class Lockdep
@@ -117,6 +118,16 @@ namespace KernelDiscipline.Runtime
         /// <summary>Whether the calling thread holds <paramref name="lockInstance"/> (<c>lockdep_is_held</c>).</summary>
         public static bool IsHeld(KernelLock lockInstance) => FindHeld(lockInstance) >= 0;
 
+        /// <summary>
+        /// Whether the calling thread holds <paramref name="lockInstance"/> in the given mode: for read when
+        /// <paramref name="shared"/>, else for write (<c>lockdep_is_held_type</c>).
+        /// </summary>
+        public static bool IsHeld(KernelLock lockInstance, bool shared)
+        {
+            var held = state?.Held;
+            return held != null && FindHeld(held, lockInstance, shared) >= 0;
+        }
+
         /// <summary>Whether the calling thread holds a spinning lock or a live lockless map.</summary>
         public static bool InAtomicContext
         {
@@ -159,7 +170,7 @@ namespace KernelDiscipline.Runtime
         /// <summary>Validates a blocking acquisition before the caller waits for the lock.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ThreadState? BeforeAcquire(KernelLock lockInstance, int subclass, bool shared, string file, int line) =>
-            BeforeAcquire(state, lockInstance, subclass, file, line);
+            BeforeAcquire(state, lockInstance, subclass, shared, file, line);
 
         /// <summary>
         /// Enters an RCU read-side section and validates the lock taken first inside it (a map's PTL): one look-up of
@@ -168,23 +179,23 @@ namespace KernelDiscipline.Runtime
         internal static void BeforeAcquireUnderRcu(ThreadState current, KernelLock lockInstance, string file, int line)
         {
             RcuEnter(current, file, line);
-            BeforeAcquire(current, lockInstance, 0, file, line);
+            BeforeAcquire(current, lockInstance, 0, shared: false, file, line);
         }
 
         /// <summary>Validates a blocking acquisition with the thread's state in hand (see <see cref="Caller"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static ThreadState? BeforeAcquire(ThreadState? current, KernelLock lockInstance, int subclass, string file, int line)
+        internal static ThreadState? BeforeAcquire(ThreadState? current, KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
             // The warm path: nothing held, and not in an RCU section or in one where this class alone was validated
             // (a map's PTL); then the chain this thread validated last. Returns the thread's state so that Acquired
-            // need not look it up again.
+            // need not look it up again. The mode only travels to the slow path: it names the sites of a report.
             if (current is null || (current.Held.Count == 0 &&
                 (current.RcuDepth == 0 || (subclass == 0 && lockInstance.Class.ValidatedAloneUnderRcu == epoch))))
             {
                 return current;
             }
 
-            BeforeAcquireSlow(current, lockInstance, subclass, file, line);
+            BeforeAcquireSlow(current, lockInstance, subclass, shared, file, line);
             return current;
         }
 
@@ -235,13 +246,15 @@ namespace KernelDiscipline.Runtime
             Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
         }
 
-        private static void BeforeAcquireSlow(ThreadState current, KernelLock lockInstance, int subclass, string file, int line)
+        private static void BeforeAcquireSlow(ThreadState current, KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
             var held = current.Held;
             int same = held.Count == 0 ? -1 : FindHeld(held, lockInstance);
             if (same >= 0)
             {
-                var again = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
+                // In any pair of modes: an rw semaphore's read side is not recursive (a writer waiting between two
+                // down_reads blocks the second), as the kernel's lockdep treats rw_semaphore (read=1, not 2).
+                var again = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId, shared, lockInstance.HasReadSide);
                 Report(LockdepReportKind.RecursiveLocking, again, held[same].Site, Array.Empty<LockSite>(), held);
                 return;
             }
@@ -255,7 +268,7 @@ namespace KernelDiscipline.Runtime
                 return;
             }
 
-            var site = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId);
+            var site = new LockSite(lockInstance.Class, subclass, file, line, Environment.CurrentManagedThreadId, shared, lockInstance.HasReadSide);
             if (ValidateChain(held, site))
             {
                 var keys = new int[held.Count + 1];
@@ -305,15 +318,16 @@ namespace KernelDiscipline.Runtime
 
             if (lockClass.FirstAcquisition is null)
             {
-                NoteFirstAcquisition(lockClass, subclass, file, line);
+                NoteFirstAcquisition(lockInstance, subclass, shared, file, line);
             }
         }
 
         // Out of line: a class's first acquisition happens once, and its site would cost every acquisition a frame slot.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void NoteFirstAcquisition(LockClass lockClass, int subclass, string file, int line)
+        private static void NoteFirstAcquisition(KernelLock lockInstance, int subclass, bool shared, string file, int line)
         {
-            var site = new LockSite(lockClass, subclass, file, line, Environment.CurrentManagedThreadId);
+            var lockClass = lockInstance.Class;
+            var site = new LockSite(lockClass, subclass, file, line, Environment.CurrentManagedThreadId, shared, lockInstance.HasReadSide);
             Interlocked.CompareExchange(ref lockClass.FirstAcquisition, new LockSiteBox(site), null);
         }
 
@@ -337,11 +351,43 @@ namespace KernelDiscipline.Runtime
             return grown;
         }
 
-        /// <summary>Records a release; reports a release of a lock this thread does not hold.</summary>
-        internal static void Released(KernelLock lockInstance, bool shared, string file, int line) =>
-            Released(state, lockInstance, file, line);
+        /// <summary>
+        /// Records a release in a mode (<paramref name="shared"/>: for read); reports a release of a lock this thread
+        /// does not hold, or holds in the other mode (and then leaves it held, as the lock itself does).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Released(KernelLock lockInstance, bool shared, string file, int line)
+        {
+            // The warm path: the lock on top of the stack, in the mode it is released in. One compare more than the
+            // exclusive paths below, paid by rw semaphores alone (which take a monitor anyway).
+            var current = state;
+            if (current != null)
+            {
+                var held = current.Held;
+                int top = held.Count - 1;
+                if (top >= 0 && ReferenceEquals(held.LockAt(top), lockInstance) && held.SharedAt(top) == shared)
+                {
+                    if (statistics)
+                    {
+                        RecordHold(held, top);
+                    }
 
-        /// <summary>Records a release with the thread's state (null: it has none yet); returns the state for a following <see cref="RcuExit(ThreadState, string, int)"/>.</summary>
+                    held.Pop();
+                    return;
+                }
+            }
+
+            ReleasedSlow(lockInstance, shared, file, line);
+        }
+
+        /// <summary>Records the release of a lock that is only ever held exclusive (a mutex, a folio's lock): no mode to compare.</summary>
+        internal static void Released(KernelLock lockInstance, string file, int line) => Released(state, lockInstance, file, line);
+
+        /// <summary>
+        /// Records the release of a lock that is only ever held exclusive (a spinlock) with the thread's state (null:
+        /// it has none yet); returns the state for a following <see cref="RcuExit(ThreadState, string, int)"/>. No mode
+        /// compare on the warm path: such a lock is never on the stack for read.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static ThreadState Released(ThreadState? current, KernelLock lockInstance, string file, int line)
         {
@@ -362,14 +408,14 @@ namespace KernelDiscipline.Runtime
                 }
             }
 
-            ReleasedSlow(lockInstance, file, line);
+            ReleasedSlow(lockInstance, shared: false, file, line);
             return Current;
         }
 
-        private static void ReleasedSlow(KernelLock lockInstance, string file, int line)
+        private static void ReleasedSlow(KernelLock lockInstance, bool shared, string file, int line)
         {
             var held = Current.Held;
-            int index = FindHeld(held, lockInstance);
+            int index = FindHeld(held, lockInstance, shared);
             if (index >= 0)
             {
                 if (statistics)
@@ -381,7 +427,18 @@ namespace KernelDiscipline.Runtime
                 return;
             }
 
-            var site = new LockSite(lockInstance.Class, 0, file, line, Environment.CurrentManagedThreadId);
+            // Held in the other mode: reported, and the entry stays. The lock refuses the release too (up_write of a
+            // read-held semaphore throws), so lockdep and the lock keep agreeing on what this thread holds.
+            int other = FindHeld(held, lockInstance);
+            if (other >= 0)
+            {
+                var heldSite = held[other].Site;
+                var release = new LockSite(lockInstance.Class, heldSite.Subclass, file, line, Environment.CurrentManagedThreadId, shared, lockInstance.HasReadSide);
+                Report(LockdepReportKind.ReleaseModeMismatch, release, heldSite, Array.Empty<LockSite>(), held);
+                return;
+            }
+
+            var site = new LockSite(lockInstance.Class, 0, file, line, Environment.CurrentManagedThreadId, shared, lockInstance.HasReadSide);
             Report(LockdepReportKind.UnlockNotHeld, site, null, Array.Empty<LockSite>(), held);
         }
 
@@ -526,7 +583,7 @@ namespace KernelDiscipline.Runtime
             var (callerFile, callerLine, stack) = CallerSite.Find();
             if (callerFile != null && callerLine > 0)
             {
-                site = new LockSite(site.Class, site.Subclass, callerFile, callerLine, site.Thread);
+                site = site.At(callerFile, callerLine, site.Thread);
             }
 
             heldSite = heldSite?.OnThread(site.Thread);
@@ -557,7 +614,21 @@ namespace KernelDiscipline.Runtime
         {
             for (int i = held.Count - 1; i >= 0; i--)
             {
-                if (ReferenceEquals(held[i].Lock, lockInstance))
+                if (ReferenceEquals(held.LockAt(i), lockInstance))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        /// <summary>The innermost entry of <paramref name="lockInstance"/> held in the given mode, or -1.</summary>
+        private static int FindHeld(HeldStack held, KernelLock lockInstance, bool shared)
+        {
+            for (int i = held.Count - 1; i >= 0; i--)
+            {
+                if (ReferenceEquals(held.LockAt(i), lockInstance) && held.SharedAt(i) == shared)
                 {
                     return i;
                 }
@@ -659,6 +730,10 @@ namespace KernelDiscipline.Runtime
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public KernelLock LockAt(int index) => slots[index].Lock;
 
+            /// <summary>Whether the entry at <paramref name="index"/> is held for read, without building the entry.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public bool SharedAt(int index) => (slots[index].Flags & HeldLock.SharedFlag) != 0;
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public void Push(KernelLock lockInstance, int subclass, string file, int line, bool shared, bool trylock, long acquiredAt)
             {
@@ -739,7 +814,7 @@ namespace KernelDiscipline.Runtime
         {
             public const int SubclassMask = 0xFFFF;
 
-            private const int SharedFlag = 1 << 16;
+            public const int SharedFlag = 1 << 16;
 
             private const int TrylockFlag = 1 << 17;
 
@@ -768,7 +843,7 @@ namespace KernelDiscipline.Runtime
 
             public int Subclass => subclassAndFlags & SubclassMask;
 
-            public LockSite Site => new LockSite(Lock.Class, Subclass, File, Line, 0);
+            public LockSite Site => new LockSite(Lock.Class, Subclass, File, Line, 0, Shared, Lock.HasReadSide);
 
             public bool Shared => (subclassAndFlags & SharedFlag) != 0;
 

@@ -20,18 +20,26 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>A lock is released that this thread does not hold.</summary>
         UnlockNotHeld,
+
+        /// <summary>
+        /// A lock is released in the other mode than this thread holds it in (an rw semaphore taken for read and
+        /// released as a writer, or the reverse). Lockdep keeps the lock on the thread's held stack.
+        /// </summary>
+        ReleaseModeMismatch,
     }
 
-    /// <summary>Where a lock was taken.</summary>
+    /// <summary>Where a lock was taken (or released), and in which mode.</summary>
     public readonly struct LockSite
     {
-        internal LockSite(LockClass lockClass, int subclass, string file, int line, int thread)
+        internal LockSite(LockClass lockClass, int subclass, string file, int line, int thread, bool shared = false, bool hasReadSide = false)
         {
             Class = lockClass;
             Subclass = subclass;
             File = file;
             Line = line;
             Thread = thread;
+            Shared = shared;
+            HasReadSide = hasReadSide;
         }
 
         /// <summary>The lock class.</summary>
@@ -49,8 +57,20 @@ namespace KernelDiscipline.Runtime
         /// <summary>Managed thread id.</summary>
         public int Thread { get; }
 
+        /// <summary>True when the lock was taken (or released) for read, the shared side of an rw semaphore; false for write or a plain lock.</summary>
+        public bool Shared { get; }
+
+        /// <summary>Whether the lock has a read side at all (an rw semaphore): then its exclusive sites are "for write".</summary>
+        internal bool HasReadSide { get; }
+
+        /// <summary>The mode as reports print it: "read", "write", or null for a lock that has only one.</summary>
+        internal string? Mode => Shared ? "read" : HasReadSide ? "write" : null;
+
         /// <summary>The same site with its thread filled in (held entries leave it 0: they are the reporting thread's).</summary>
-        internal LockSite OnThread(int thread) => Thread != 0 ? this : new LockSite(Class, Subclass, File, Line, thread);
+        internal LockSite OnThread(int thread) => Thread != 0 ? this : At(File, Line, thread);
+
+        /// <summary>The same lock and mode at another place (a report names the caller's line, not the wrapper's).</summary>
+        internal LockSite At(string file, int line, int thread) => new LockSite(Class, Subclass, file, line, thread, Shared, HasReadSide);
 
         /// <summary>The class with its subclass, as lockdep prints it: <c>(ptl)</c> or <c>(ptl/1)</c>.</summary>
         public string Name => Subclass == 0 ? $"({Class.Name})" : $"({Class.Name}/{Subclass})";
@@ -74,10 +94,13 @@ namespace KernelDiscipline.Runtime
         /// <summary>What went wrong.</summary>
         public LockdepReportKind Kind { get; }
 
-        /// <summary>The lock being taken (or released, for <see cref="LockdepReportKind.UnlockNotHeld"/>).</summary>
+        /// <summary>
+        /// The lock being taken (or released, for <see cref="LockdepReportKind.UnlockNotHeld"/> and
+        /// <see cref="LockdepReportKind.ReleaseModeMismatch"/>), with the mode of that operation in <see cref="LockSite.Shared"/>.
+        /// </summary>
         public LockSite Acquiring { get; }
 
-        /// <summary>The held lock that conflicts, if any.</summary>
+        /// <summary>The held lock that conflicts, if any, with the mode it is held in.</summary>
         public LockSite? Held { get; }
 
         /// <summary>For a cycle: the earlier dependency chain, from the new lock back to the held one.</summary>

@@ -25,17 +25,22 @@ namespace KernelDiscipline.Runtime
                 case LockdepReportKind.UnlockNotHeld:
                     text.AppendLine($"{context.Thread} is trying to release lock {site} but there are no more locks to release!");
                     break;
+                case LockdepReportKind.ReleaseModeMismatch when held is LockSite taken:
+                    text.AppendLine($"{context.Thread} is trying to release lock {site} as a {(site.Shared ? "reader" : "writer")} but holds it for {(taken.Shared ? "read" : "write")},");
+                    text.AppendLine($"held since {taken}.");
+                    text.AppendLine($"The lock stays held: release it as it was taken ({(taken.Shared ? "UpRead after DownRead" : "UpWrite after DownWrite")}).");
+                    break;
                 case LockdepReportKind.SleepInAtomic:
-                    text.AppendLine($"{context.Thread} is trying to acquire sleeping lock {site}");
+                    text.AppendLine($"{context.Thread} is trying to acquire sleeping lock {WithMode(site)}");
                     text.AppendLine($"in atomic context, held since {held}.");
                     text.AppendLine("Use a trylock; on failure drop the spinning lock, take the sleeping one, and retry.");
                     break;
                 default:
                     text.AppendLine($"{context.Thread} is trying to acquire lock:");
-                    text.AppendLine($"  {site}");
+                    text.AppendLine($"  {WithMode(site)}");
                     text.AppendLine();
                     text.AppendLine("but thread is already holding lock:");
-                    text.AppendLine($"  {held}");
+                    text.AppendLine($"  {(held is LockSite holding ? WithMode(holding) : string.Empty)}");
                     break;
             }
 
@@ -59,7 +64,7 @@ namespace KernelDiscipline.Runtime
 
             text.AppendLine();
             text.AppendLine("other info that might help us debug this:");
-            if (held is LockSite other && kind != LockdepReportKind.UnlockNotHeld)
+            if (held is LockSite other && kind != LockdepReportKind.UnlockNotHeld && kind != LockdepReportKind.ReleaseModeMismatch)
             {
                 AppendScenario(text, kind, site, other, chain);
             }
@@ -68,7 +73,7 @@ namespace KernelDiscipline.Runtime
             text.AppendLine($"{stack.Count} lock(s) held by {context.Thread}:");
             for (int i = 0; i < stack.Count; i++)
             {
-                text.AppendLine($" #{i}: {stack[i].Site}");
+                text.AppendLine($" #{i}: {WithMode(stack[i].Site)}");
             }
 
             if (context.Rcu is LockSite rcu)
@@ -95,8 +100,15 @@ namespace KernelDiscipline.Runtime
             LockdepReportKind.OrderViolation => "lock order violation against the declared hierarchy",
             LockdepReportKind.RecursiveLocking => "possible recursive locking detected",
             LockdepReportKind.SleepInAtomic => "sleeping lock taken in atomic context",
+            LockdepReportKind.ReleaseModeMismatch => "bad unlock mode detected!",
             _ => "bad unlock balance detected!",
         };
+
+        /// <summary>A site with its mode when the lock has two (<c>(mmap_lock) at f.cs:12, for read</c>); a plain lock's site as it is.</summary>
+        private static string WithMode(LockSite site) => site.Mode is string mode ? $"{site}, for {mode}" : site.ToString();
+
+        /// <summary>One acquisition of a scenario: <c>rlock(X);</c> for the read side, <c>lock(X);</c> otherwise.</summary>
+        private static string Take(LockSite site) => (site.Shared ? "rlock" : "lock") + site.Name + ";";
 
         private static void AppendScenario(StringBuilder text, LockdepReportKind kind, LockSite site, LockSite held, IReadOnlyList<LockSite> chain)
         {
@@ -107,8 +119,8 @@ namespace KernelDiscipline.Runtime
             {
                 text.AppendLine("       CPU0");
                 text.AppendLine("       ----");
-                text.AppendLine($"  lock{held.Name};");
-                text.AppendLine($"  lock{site.Name};");
+                text.AppendLine($"  {Take(held)}");
+                text.AppendLine($"  {Take(site)}");
                 text.AppendLine();
                 text.AppendLine(" *** DEADLOCK ***");
                 text.AppendLine();
@@ -118,19 +130,20 @@ namespace KernelDiscipline.Runtime
 
             if (kind == LockdepReportKind.SleepInAtomic)
             {
-                text.AppendLine($"  lock{held.Name};   <- atomic from here");
-                text.AppendLine($"  lock{site.Name};   <- may sleep");
+                text.AppendLine($"  {Take(held)}   <- atomic from here");
+                text.AppendLine($"  {Take(site)}   <- may sleep");
                 return;
             }
 
-            // CPU1 takes the new lock first, then the lock that the chain (or the declared order) puts after it.
+            // CPU1 takes the new lock first, then the lock that the chain (or the declared order) puts after it. As
+            // in the kernel's circular scenario, CPU0's two lines say rlock for a read side, CPU1's say lock.
             string cpu1Second = chain.Count >= 2 ? chain[1].Name : held.Name;
             text.AppendLine("       CPU0                    CPU1");
             text.AppendLine("       ----                    ----");
-            text.AppendLine($"  lock{held.Name};");
+            text.AppendLine($"  {Take(held)}");
             text.AppendLine($"                               lock{site.Name};");
             text.AppendLine($"                               lock{cpu1Second};");
-            text.AppendLine($"  lock{site.Name};");
+            text.AppendLine($"  {Take(site)}");
             text.AppendLine();
             text.AppendLine(" *** DEADLOCK ***");
         }

@@ -17,7 +17,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>Creates a semaphore of <paramref name="lockClass"/> (which must be a sleeping class).</summary>
         public RwSemaphore(LockClass lockClass)
-            : base(lockClass)
+            : base(lockClass, recursive: false, hasReadSide: true)
         {
             if (lockClass.Kind != LockKind.Sleeping)
             {

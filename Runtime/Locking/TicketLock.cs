@@ -162,7 +162,7 @@ namespace KernelDiscipline.Runtime
             var lockdep = Lockdep.Caller(out int me); // one thread-local read for the id and both lockdep calls
             if (lockdep != null)
             {
-                Lockdep.BeforeAcquire(lockdep, this, subclass, file, line);
+                Lockdep.BeforeAcquire(lockdep, this, subclass, shared: false, file, line);
             }
 
             Take(me);
