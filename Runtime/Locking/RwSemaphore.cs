@@ -138,6 +138,12 @@ namespace KernelDiscipline.Runtime
             if (Lockdep.Enabled)
             {
                 Lockdep.BeforeAcquire(this, 0, shared: false, file, line);
+
+                // Reported above; with a sink that collects reports the call would go on and wait for its own read forever.
+                if (Lockdep.IsHeld(this, shared: true))
+                {
+                    throw new LockStateException($"down_write of {this} by a thread that holds it for read: this deadlocks.");
+                }
             }
 
             lock (gate)

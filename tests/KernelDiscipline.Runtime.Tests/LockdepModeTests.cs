@@ -17,6 +17,23 @@ namespace KernelDiscipline.Runtime.Tests
         private static readonly LockClass Other = LockClass.Declare("mode_mutex", LockKind.Sleeping, 0);
 
         [Fact]
+        public void ReadThenWriteWithACollectingSinkThrowsInsteadOfWaitingForItself()
+        {
+            using var lockdep = new LockdepScope(); // reports are collected: the call goes on after the report
+            var sem = new RwSemaphore(Outer);
+            sem.DownRead();
+            var error = Assert.Throws<LockStateException>(() => sem.DownWrite());
+            Assert.Contains("holds it for read: this deadlocks", error.Message);
+            Assert.Equal(LockdepReportKind.RecursiveLocking, Assert.Single(lockdep.Reports).Kind);
+
+            // The read side is still held, and only it.
+            Assert.Equal(1, sem.ReaderCount);
+            Assert.False(sem.IsWriteLocked);
+            sem.UpRead();
+            Assert.False(sem.IsLocked);
+        }
+
+        [Fact]
         public void ReadThenWriteOnOneThreadIsReportedBeforeItWaitsForItself()
         {
             using var lockdep = new LockdepScope(collect: false); // the report throws before down_write blocks
