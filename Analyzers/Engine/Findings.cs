@@ -225,4 +225,31 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The function whose body was analysed (method, local function or lambda).</summary>
         public IMethodSymbol? Function { get; set; }
     }
+
+    /// <summary>KD302: a charge still held where a path leaves the method with an error.</summary>
+    internal readonly struct ChargeLeakFinding
+    {
+        public ChargeLeakFinding(string resource, SyntaxNode site, SyntaxNode? exit, bool must, string? undo)
+        {
+            Resource = resource;
+            Site = site;
+            Exit = exit;
+            Must = must;
+            Undo = undo;
+        }
+
+        public string Resource { get; }
+
+        /// <summary>The charging call.</summary>
+        public SyntaxNode Site { get; }
+
+        /// <summary>The error exit (a return or throw); null for the end of the body.</summary>
+        public SyntaxNode? Exit { get; }
+
+        /// <summary>Held on every path that reaches this exit: undoing it right before the exit is right.</summary>
+        public bool Must { get; }
+
+        /// <summary>The statement that undoes it, as C# (<c>inode.UnacctBlocks(1)</c>), when one is known.</summary>
+        public string? Undo { get; }
+    }
 }

@@ -68,47 +68,4 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
     }
-
-    /// <summary>The lock a local names (<see cref="Target"/>, null: the local's own identity) and its class.</summary>
-    internal readonly struct LockAlias : IEquatable<LockAlias>
-    {
-        public LockAlias(Capability? target, string? lockClass)
-        {
-            Target = target;
-            Class = lockClass;
-        }
-
-        public Capability? Target { get; }
-
-        public string? Class { get; }
-
-        public bool Equals(LockAlias other) => Equals(Target, other.Target) && Class == other.Class;
-
-        public override bool Equals(object? obj) => obj is LockAlias other && Equals(other);
-
-        public override int GetHashCode() => Target?.GetHashCode() ?? 0;
-    }
-
-    /// <summary>A scoped guard: disposing it releases <see cref="Lock"/> in <see cref="Mode"/>.</summary>
-    internal readonly struct ScopeGuard : IEquatable<ScopeGuard>
-    {
-        public ScopeGuard(Capability lockId, string? lockClass, LockMode mode)
-        {
-            Lock = lockId;
-            Class = lockClass;
-            Mode = mode;
-        }
-
-        public Capability Lock { get; }
-
-        public string? Class { get; }
-
-        public LockMode Mode { get; }
-
-        public bool Equals(ScopeGuard other) => Lock.Equals(other.Lock) && Class == other.Class && Mode == other.Mode;
-
-        public override bool Equals(object? obj) => obj is ScopeGuard other && Equals(other);
-
-        public override int GetHashCode() => Lock.GetHashCode();
-    }
 }

@@ -7,69 +7,6 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelDiscipline.Analyzers.Engine
 {
-    /// <summary>What calling a method does to the caller's locks, computed from its body.</summary>
-    internal sealed class LockSummary
-    {
-        public static readonly LockSummary Empty = new LockSummary();
-
-        /// <summary>Locks held at every exit, named through the callee's parameters or <c>this</c>.</summary>
-        public List<SummaryLock> Acquired { get; } = new List<SummaryLock>();
-
-        /// <summary>Locks released that the method did not take (the caller's), with the mode of the release.</summary>
-        public List<(Capability Lock, LockMode Mode)> Released { get; } = new List<(Capability, LockMode)>();
-
-        /// <summary>Classes the method takes (blocking) at some point, itself or through its callees.</summary>
-        public HashSet<string> Takes { get; } = new HashSet<string>();
-
-        public bool MightSleep { get; set; }
-
-        /// <summary>Classes of the locks held at some exit (for the class of a wrapper that names none).</summary>
-        public HashSet<string> HeldAtSomeExit { get; } = new HashSet<string>();
-
-        /// <summary>Classes it try-locks.</summary>
-        public HashSet<string> Tries { get; } = new HashSet<string>();
-
-        public bool IsEmpty => Acquired.Count == 0 && Released.Count == 0 && Takes.Count == 0 && !MightSleep;
-    }
-
-    /// <summary>A lock a callee leaves held: its identity in the callee's terms, class, mode, and how it nests.</summary>
-    internal readonly struct SummaryLock
-    {
-        public SummaryLock(Capability lockId, string? lockClass, LockMode mode, bool nested, bool reentrant)
-        {
-            Lock = lockId;
-            Class = lockClass;
-            Mode = mode;
-            Nested = nested;
-            Reentrant = reentrant;
-        }
-
-        public Capability Lock { get; }
-
-        public string? Class { get; }
-
-        public LockMode Mode { get; }
-
-        public bool Nested { get; }
-
-        public bool Reentrant { get; }
-    }
-
-    /// <summary>What one body's analysis read of its callees' summaries: how deep they went, and whether the bound cut one.</summary>
-    internal sealed class SummaryUse
-    {
-        /// <summary>The most levels any callee's summary needed (0: none was read).</summary>
-        public int Levels { get; private set; }
-
-        public bool Cut { get; set; }
-
-        public void Note(int levels, bool cut)
-        {
-            Levels = System.Math.Max(Levels, levels);
-            Cut |= cut;
-        }
-    }
-
     /// <summary>
     /// Summaries of the un-annotated methods of this compilation, to a bounded call depth. A summary is a pure
     /// function of the method and of the depth left below it (<see cref="MaxDepth"/> minus the caller's depth): a
