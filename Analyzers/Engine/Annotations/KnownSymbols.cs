@@ -165,6 +165,8 @@ namespace KernelDiscipline.Analyzers.Engine
             ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
             ThreadingLockScope = ThreadingLock?.GetTypeMembers("Scope").FirstOrDefault();
             LockClasses = ReadDeclarations(compilation, RuntimeType("LockClassDeclarationAttribute"));
+            ReadContractTypes(RuntimeType);
+            this.compilation = compilation;
         }
 
         /// <summary>
@@ -268,6 +270,13 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? ThreadingLock { get; }
 
         public INamedTypeSymbol? ThreadingLockScope { get; }
+
+        private readonly Compilation compilation;
+
+        private DotNetLocks? dotNet;
+
+        /// <summary>.NET's own lock types and blocking waits, resolved on first use (most compilations analyse no body that needs them).</summary>
+        public DotNetLocks DotNet => dotNet ?? System.Threading.Interlocked.CompareExchange(ref dotNet, new DotNetLocks(compilation), null) ?? dotNet!;
 
         /// <summary>Every declared lock class (Runtime and consumer), by name: its kind and rank.</summary>
         public ImmutableDictionary<string, LockClassInfo> LockClasses { get; }

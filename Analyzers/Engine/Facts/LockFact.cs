@@ -29,6 +29,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Left held by a callee, according to its summary.</summary>
         Summary,
 
+        /// <summary>Held at entry: the function's [MustHold] contract, or its call sites' common locks (a local function).</summary>
+        Contract,
+
+        /// <summary>Asserted held (<c>Lockdep.AssertHeld</c>): an assumption from there on, not the function's to release.</summary>
+        Asserted,
+
         /// <summary>
         /// Held by what an acquisition site returned (a <c>MapLock</c> result's PTL, a <c>pmd.Lock()</c>): the site's
         /// own facts judge its release (KD103), so it is not a lock-balance matter (KD204).
@@ -43,8 +49,11 @@ namespace KernelDiscipline.Analyzers.Engine
     internal readonly struct LockFact : IEquatable<LockFact>
     {
         public LockFact(Capability id, string? lockClass, LockMode mode, LockSource source, SyntaxNode site,
-            bool nested = false, bool reentrant = false, int depth = 1, bool may = false, SyntaxNode? otherModeSite = null, bool reported = false, LockMode? siteMode = null)
+            bool nested = false, bool reentrant = false, int depth = 1, bool may = false, SyntaxNode? otherModeSite = null, bool reported = false, LockMode? siteMode = null,
+            bool quiet = false, bool upgradeable = false)
         {
+            Quiet = quiet;
+            Upgradeable = upgradeable;
             SiteMode = siteMode ?? mode;
             Id = id;
             Class = lockClass;
@@ -91,22 +100,35 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>A diagnostic was given about this lock already (taken twice): what follows from that is not reported again.</summary>
         public bool Reported { get; }
 
+        /// <summary>
+        /// A .NET lock no annotation names and no [LockClass] opts in: followed for what it protects (KD205, KD206), not
+        /// checked for balance (a SemaphoreSlim may be a signal rather than a lock).
+        /// </summary>
+        public bool Quiet { get; }
+
+        /// <summary>ReaderWriterLockSlim's upgradeable read: its holder may take the write side (an upgrade, not a self-deadlock).</summary>
+        public bool Upgradeable { get; }
+
         public bool IsShared => Mode == LockMode.Shared;
 
-        public LockFact WithDepth(int depth) =>
-            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode);
+        /// <summary>The same fact in another mode and depth (an upgradeable read upgraded to write, and back).</summary>
+        public LockFact WithMode(LockMode mode, int depth) =>
+            new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
 
-        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode);
+        public LockFact WithDepth(int depth) =>
+            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
+
+        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
 
         public LockFact AsReported(LockMode mode) =>
-            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode);
+            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode, Quiet, Upgradeable);
 
         /// <summary>The same lock from two paths: a must only if both hold it; both modes if they differ.</summary>
         public LockFact Join(LockFact other)
         {
             var mode = Mode | other.Mode;
             var otherSite = OtherModeSite ?? (mode != Mode ? other.Site : other.OtherModeSite);
-            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported, SiteMode);
+            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported, SiteMode, Quiet, Upgradeable);
         }
 
         /// <summary>A must-fact joined with a path that does not hold it.</summary>

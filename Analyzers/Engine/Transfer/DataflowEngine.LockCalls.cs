@@ -28,7 +28,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 engine.AddLock(Facts, new LockFact(target.Lock, lockClass, mode, source, site, nested, reentrant));
             }
 
-            private void Release(Capability? id, LockMode mode, SyntaxNode site) => engine.RemoveLock(Facts, id, mode, site, Removal.Release);
+            private void Release(Capability? id, LockMode mode, SyntaxNode site, bool quiet = false) => engine.RemoveLock(Facts, id, mode, site, Removal.Release, quiet);
 
             /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
             private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
@@ -59,13 +59,13 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var value = Value(expression);
-                if (value.Lock is null || value.LockClass is null)
+                if (value.Lock is null)
                 {
                     return;
                 }
 
                 engine.syntaxLocks[statement] = value.Lock;
-                Acquire(value, null, nested: false, statement.Expression, LockSource.Scoped, LockMode.Exclusive, reentrant: true);
+                engine.AddLock(Facts, new LockFact(value.Lock, value.LockClass, LockMode.Exclusive, LockSource.Scoped, statement.Expression, reentrant: true, quiet: Quiet(value)));
             }
 
             /// <summary>A constructor marked [Acquires]: its lock-typed arguments are held until the new object is disposed.</summary>
@@ -115,6 +115,17 @@ namespace KernelDiscipline.Analyzers.Engine
                         tryLock: new TryLock(receiver.Lock, lockClass, annotation.TrySuccessValue, invocation.Syntax, ModeOf(annotation)));
                 }
 
+                if (!annotation.IsTracked && engine.known.DotNet.Classify(invocation.TargetMethod, invocation.Instance is null ? null : Unwrap(invocation.Instance).Type) is
+                    { Kind: LockCallKind.TryAcquire } tried)
+                {
+                    var target = tried.Target < 0 ? receiver : ArgumentOf(invocation, tried.Target) is { } argument ? Value(argument.Value) : AbstractValue.Empty;
+                    if (target.Lock != null)
+                    {
+                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown,
+                            tryLock: new TryLock(target.Lock, target.LockClass, success: true, invocation.Syntax, tried.Mode, tried.Reentrant, Quiet(target), tried.Upgradeable));
+                    }
+                }
+
                 string? returnedClass = null;
                 foreach (var attribute in invocation.TargetMethod.GetReturnTypeAttributes())
                 {
@@ -151,7 +162,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (!annotation.IsTracked)
                 {
-                    LockStatementEffects(invocation, receiver, arguments);
+                    DotNetLockEffects(invocation, receiver, arguments);
                 }
 
                 if (!annotation.IsTracked && engine.summaries?.Of(invocation.TargetMethod, engine.depth, engine.summaryUse, engine.cancellation) is { IsEmpty: false } summary)
@@ -195,53 +206,97 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>
-            /// <c>lock</c> statements on objects that opt in with [LockClass]: Monitor.Enter/Exit on an object, and
-            /// System.Threading.Lock's Enter/Exit and EnterScope/Scope.Dispose. Others are not lock classes here.
+            /// .NET's own locks (Monitor and <c>lock</c>, System.Threading.Lock, SemaphoreSlim, ReaderWriterLockSlim,
+            /// SpinLock, Mutex): acquisitions and releases by identity. One that no annotation names and no [LockClass]
+            /// opts in is followed quietly (what it protects is checked, its balance is not: a semaphore may be a signal).
+            /// A blocking wait sleeps (KD203 under a spinning lock).
             /// </summary>
-            private void LockStatementEffects(IInvocationOperation invocation, AbstractValue receiver, AbstractValue[] arguments)
+            private void DotNetLockEffects(IInvocationOperation invocation, AbstractValue receiver, AbstractValue[] arguments)
             {
                 var method = invocation.TargetMethod;
-                var known = engine.known;
-                if (known.Monitor != null && SymbolEqualityComparer.Default.Equals(method.ContainingType, known.Monitor) && arguments.Length > 0)
+                var dotNet = engine.known.DotNet;
+                if (dotNet.Waits(method))
                 {
-                    var target = arguments[0];
-                    if (target.LockClass is null || target.Lock is null)
-                    {
-                        return;
-                    }
+                    engine.CheckSleep(Facts, null, invocation.Syntax);
+                    NoteSleep();
+                }
 
-                    if (method.Name == nameof(System.Threading.Monitor.Enter))
+                var call = dotNet.Classify(method, invocation.Instance is null ? null : Unwrap(invocation.Instance).Type);
+                if (call is null)
+                {
+                    if (engine.known.ThreadingLockScope != null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, engine.known.ThreadingLockScope) &&
+                        receiver.Lock != null)
                     {
-                        Acquire(target, null, nested: false, invocation.Syntax, LockSource.Acquired, LockMode.Exclusive, reentrant: true);
-                        if (arguments.Length > 1 && PathOf(invocation.Arguments[1].Value) is { Member: null } flag)
-                        {
-                            Facts.LockLocals.TakenFlags[flag.Root] = target.Lock;
-                        }
-                    }
-                    else if (method.Name == nameof(System.Threading.Monitor.Exit))
-                    {
-                        Release(target.Lock, LockMode.Exclusive, invocation.Syntax);
+                        Release(receiver.Lock, LockMode.Exclusive, invocation.Syntax, Quiet(receiver)); // Scope.Dispose ends the lock statement
                     }
 
                     return;
                 }
 
-                var type = method.ContainingType?.OriginalDefinition;
-                if (known.ThreadingLock != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLock) && receiver.LockClass != null && receiver.Lock != null)
+                if (call.Sleeps)
                 {
-                    if (method.Name is "Enter" or "EnterScope")
+                    engine.CheckSleep(Facts, null, invocation.Syntax);
+                    NoteSleep();
+                }
+
+                var target = call.Target < 0 ? receiver : ArgumentValue(invocation, arguments, call.Target);
+                if (call.Kind == LockCallKind.Release)
+                {
+                    Release(target.Lock, call.Mode, invocation.Syntax, Quiet(target));
+                    return;
+                }
+
+                if (call.Kind != LockCallKind.Acquire || target.Lock is null)
+                {
+                    return; // a try-lock's result carries the lock to its success edge (ResultOf)
+                }
+
+                bool isTry = method.Name.StartsWith("Try", System.StringComparison.Ordinal);
+                var source = isTry ? LockSource.TryAcquired : method.Name == "EnterScope" ? LockSource.Scoped : LockSource.Acquired;
+                engine.AddLock(Facts, new LockFact(target.Lock, target.LockClass, call.Mode, source, invocation.Syntax, reentrant: call.Reentrant,
+                    quiet: Quiet(target), upgradeable: call.Upgradeable), checkClasses: !isTry);
+                if (call.Taken >= 0 && ArgumentOf(invocation, call.Taken) is { } flag && PathOf(Unwrap(flag.Value)) is { Member: null } taken)
+                {
+                    Facts.LockLocals.TakenFlags[taken.Root] = target.Lock;
+                }
+            }
+
+            /// <summary>A .NET lock that no annotation names and no [LockClass] opts in (see <see cref="LockFact.Quiet"/>).</summary>
+            private bool Quiet(AbstractValue target)
+            {
+                if (target.LockClass != null || target.Lock is null)
+                {
+                    return false;
+                }
+
+                var named = target.Lock.Symbol ?? target.Lock.Root.Symbol;
+                return named is null || !engine.known.IsNamedLock(named);
+            }
+
+            private static IArgumentOperation? ArgumentOf(IInvocationOperation invocation, int ordinal)
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == ordinal)
                     {
-                        Acquire(receiver, null, nested: false, invocation.Syntax, method.Name == "Enter" ? LockSource.Acquired : LockSource.Scoped, LockMode.Exclusive, reentrant: true);
-                    }
-                    else if (method.Name == "Exit")
-                    {
-                        Release(receiver.Lock, LockMode.Exclusive, invocation.Syntax);
+                        return argument;
                     }
                 }
-                else if (known.ThreadingLockScope != null && SymbolEqualityComparer.Default.Equals(type, known.ThreadingLockScope) && receiver.Lock != null)
+
+                return null;
+            }
+
+            private static AbstractValue ArgumentValue(IInvocationOperation invocation, AbstractValue[] arguments, int ordinal)
+            {
+                for (int i = 0; i < arguments.Length; i++)
                 {
-                    Release(receiver.Lock, LockMode.Exclusive, invocation.Syntax); // Scope.Dispose ends the lock statement
+                    if (invocation.Arguments[i].Parameter?.Ordinal == ordinal)
+                    {
+                        return arguments[i];
+                    }
                 }
+
+                return AbstractValue.Empty;
             }
 
             /// <summary>A call to a summarised method: its acquisitions are checked here, its net effect applied.</summary>

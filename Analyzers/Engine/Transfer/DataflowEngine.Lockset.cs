@@ -48,6 +48,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 return;
             }
 
+            if (held && already.Upgradeable && already.Mode == LockMode.Shared && fact.Mode == LockMode.Exclusive)
+            {
+                facts.Locks.Held[fact.Id] = already.WithMode(LockMode.Exclusive, already.Depth + 1); // an upgradeable read takes the write side
+                return;
+            }
+
             // A site's result is a new object on each pass through it: what its last pass left held is another lock.
             bool again = held && !(fact.Source == LockSource.Map && already.Source == LockSource.Map);
             if (checkClasses)
@@ -63,7 +69,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             if (again)
             {
-                if (!already.Reported)
+                if (!already.Reported && !already.Quiet && !fact.Quiet)
                 {
                     LockFinding(new LockFinding(LockProblem.DoubleAcquire, fact.Site, fact.Class ?? already.Class, already, mode: fact.Mode));
                 }
@@ -81,7 +87,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// still held (entered more than once). Releasing what is not held is reported when this body released it on
         /// every path already; a lock this body never took is its caller's (a summary records it).
         /// </summary>
-        private bool RemoveLock(FlowFacts facts, Capability? id, LockMode mode, SyntaxNode at, Removal how)
+        private bool RemoveLock(FlowFacts facts, Capability? id, LockMode mode, SyntaxNode at, Removal how, bool quiet = false)
         {
             if (id is null)
             {
@@ -90,7 +96,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
             if (facts.Locks.TryGet(id, out var held))
             {
-                if (how == Removal.Release && !held.Reported)
+                if (held.Upgradeable && held.Mode == LockMode.Exclusive && mode == LockMode.Exclusive && held.Depth > 1)
+                {
+                    facts.Locks.Held[id] = held.WithMode(LockMode.Shared, held.Depth - 1); // the write side given back: the upgradeable read is left
+                    return false;
+                }
+
+                if (how == Removal.Release && !held.Reported && !held.Quiet)
                 {
                     CheckReleaseMode(held, mode, at);
                 }
@@ -115,7 +127,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 return true;
             }
 
-            if (facts.Locks.Released.TryGetValue(id, out var earlier))
+            if (facts.Locks.Released.TryGetValue(id, out var earlier) && !quiet)
             {
                 // Released on every path already; a lock this body never took is the caller's business.
                 LockFinding(new LockFinding(LockProblem.DoubleRelease, at, null, null, earlier));
@@ -275,7 +287,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             foreach (var held in facts.Locks.Held.Values)
             {
-                if (held.Class != null && held.Source != LockSource.Map)
+                if (held.Class != null && held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted))
                 {
                     findings!.HeldClassesAtSomeExit.Add(held.Class);
                 }
@@ -287,7 +299,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 heldAtEveryExit = new Dictionary<Capability, LockFact>();
                 foreach (var held in facts.Locks.Held.Values)
                 {
-                    if (!held.May && held.Source != LockSource.Map)
+                    if (!held.May && held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted))
                     {
                         heldAtEveryExit[held.Id] = held;
                     }
@@ -312,7 +324,7 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (var held in facts.Locks.Held.Values)
             {
                 // A lock taken twice was reported there: the thread never gets past it, so what it leaves is not new.
-                if (held.Source != LockSource.Map && !held.Reported)
+                if (held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted) && !held.Reported && !held.Quiet)
                 {
                     findings!.Locks.Add(new LockFinding(LockProblem.HeldAtExit, held.Site, held.Class, held));
                 }

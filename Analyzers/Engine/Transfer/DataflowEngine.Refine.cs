@@ -37,7 +37,8 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     if (truth == tryLock.Success)
                     {
-                        engine.AddLock(facts, new LockFact(tryLock.Id, tryLock.Class, tryLock.Mode, LockSource.TryAcquired, tryLock.Site), checkClasses: false);
+                        engine.AddLock(facts, new LockFact(tryLock.Id, tryLock.Class, tryLock.Mode, LockSource.TryAcquired, tryLock.Site,
+                            reentrant: tryLock.Reentrant, quiet: tryLock.Quiet, upgradeable: tryLock.Upgradeable), checkClasses: false);
                     }
 
                     return true;

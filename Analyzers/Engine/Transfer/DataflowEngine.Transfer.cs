@@ -193,7 +193,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         VisitChildren(operation);
                         // The continuation may run on another thread: a spinning lock held across it cannot be released there.
                         engine.CheckSleep(Facts, null, operation.Syntax, atAwait: true);
-                        return AbstractValue.Empty;
+                        var awaited = Value(((IAwaitOperation)operation).Operation);
+                        return awaited.TryLock != null ? awaited : AbstractValue.Empty; // `await sem.WaitAsync(t)` is a try-lock's result
                     default:
                         if (operation.Syntax.IsKind(SyntaxKind.CollectionExpression))
                         {
