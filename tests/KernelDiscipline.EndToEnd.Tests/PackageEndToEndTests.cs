@@ -8,7 +8,8 @@ using Xunit;
 namespace KernelDiscipline.EndToEnd.Tests
 {
     /// <summary>The consumer's experience with the real package and the real dotnet CLI.</summary>
-    public class PackageEndToEndTests : IClassFixture<ConsumerFixture>
+    [Collection(ConsumerCollection.Name)]
+    public class PackageEndToEndTests
     {
         private static readonly Regex Reported = new(@"(?<file>\w+\.cs)\((?<line>\d+),\d+\): (?<level>warning|error) (?<id>KD\d{3})", RegexOptions.CultureInvariant);
         private readonly ConsumerFixture consumer;
@@ -110,6 +111,12 @@ namespace KernelDiscipline.EndToEnd.Tests
         public void DotnetFormatAppliesTheDocumentedFixes()
         {
             consumer.UseSources(new Dictionary<string, string> { ["Fixable.cs"] = ConsumerSources.Fixable });
+            AssertDotnetFormatAppliesTheDocumentedFixes(consumer);
+        }
+
+        /// <summary>Fixable.cs, as the consumer has it now, becomes <see cref="ConsumerSources.Fixed"/> and builds clean.</summary>
+        internal static void AssertDotnetFormatAppliesTheDocumentedFixes(ConsumerFixture consumer)
+        {
             string file = Path.Combine(consumer.Project, "Fixable.cs");
             // Fixes of different rules touching one method land one provider per pass, as in the IDE's Fix All.
             for (int pass = 0; pass < 3; pass++)
