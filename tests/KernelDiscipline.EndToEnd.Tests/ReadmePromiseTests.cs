@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace KernelDiscipline.EndToEnd.Tests
+{
+    /// <summary>What the README shows, done by the packed package in a fresh consumer: read from the README itself.</summary>
+    [Collection(ConsumerCollection.Name)]
+    public class ReadmePromiseTests
+    {
+        private static readonly Regex Warning = new(@"(?<file>\w+\.cs)\((?<line>\d+),(?<column>\d+)\): warning (?<id>(KD|CS)\d{3,4}): (?<message>.*?)(?= \(https:| \[|\r?$)", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+        private readonly ConsumerFixture consumer;
+
+        public ReadmePromiseTests(ConsumerFixture consumer) => this.consumer = consumer;
+
+        /// <summary>
+        /// "What the lock rules' code fixes do": each "flagged" body becomes its "after dotnet format" body, and each
+        /// "no fix" body stays as it is and is still reported by its rule.
+        /// </summary>
+        [Fact]
+        public void TheLockRulesFixExamplesDoWhatTheReadmeShows()
+        {
+            var blocks = CodeBlocks(Readme())
+                .Select(b => (Header: Regex.Match(b.Split('\n')[0], @"^// (KD\d{3}) (flagged|after dotnet format|no fix)$"), Body: string.Join("\n", b.Split('\n').Skip(1))))
+                .Where(b => b.Header.Success)
+                .Select(b => (Rule: b.Header.Groups[1].Value, Kind: b.Header.Groups[2].Value, b.Body))
+                .ToList();
+            var flagged = blocks.Where(b => b.Kind == "flagged").ToList();
+            var after = blocks.Where(b => b.Kind == "after dotnet format").ToList();
+            var noFix = blocks.Where(b => b.Kind == "no fix").ToList();
+            Assert.Equal(new[] { "KD201", "KD202", "KD203" }, flagged.Select(b => b.Rule));
+            Assert.Equal(flagged.Select(b => b.Rule), after.Select(b => b.Rule));
+            Assert.NotEmpty(noFix);
+
+            var files = new Dictionary<string, string>();
+            var expected = new Dictionary<string, string>();
+            for (int i = 0; i < flagged.Count; i++)
+            {
+                string name = $"Fix{flagged[i].Rule}";
+                files[name + ".cs"] = Method(name, flagged[i].Body);
+                expected[name + ".cs"] = Method(name, after[i].Body);
+            }
+
+            for (int i = 0; i < noFix.Count; i++)
+            {
+                string name = $"NoFix{noFix[i].Rule}_{i}";
+                files[name + ".cs"] = expected[name + ".cs"] = Method(name, noFix[i].Body);
+            }
+
+            consumer.UseSources(files);
+            ConsumerFixture.Expect(consumer.Dotnet("format", "analyzers", "--diagnostics", "KD201", "KD202", "KD203", "--severity", "warn"), "dotnet format analyzers");
+            foreach (var pair in expected)
+            {
+                Assert.Equal(Lines(pair.Value), Lines(File.ReadAllText(Path.Combine(consumer.Project, pair.Key))));
+            }
+
+            // Fixed bodies are clean; what has no fix is still reported, by its own rule and nothing else.
+            var build = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(build, "dotnet build");
+            var reported = Warning.Matches(build.Output).Where(m => m.Groups["id"].Value.StartsWith("KD", StringComparison.Ordinal))
+                .Select(m => $"{m.Groups["file"].Value} {m.Groups["id"].Value}").Distinct().OrderBy(x => x, StringComparer.Ordinal);
+            Assert.Equal(noFix.Select((b, i) => $"NoFix{b.Rule}_{i}.cs {b.Rule}").OrderBy(x => x, StringComparer.Ordinal), reported);
+        }
+
+        /// <summary>The Quick start's output block is what the analyzers report on samples/UffdCopy/Copier.cs.</summary>
+        [Fact]
+        public void TheQuickStartOutputIsWhatTheBuildPrints()
+        {
+            var block = CodeBlocks(Readme()).Single(b => b.StartsWith("samples/UffdCopy/Copier.cs(", StringComparison.Ordinal));
+            var promised = Warning.Matches(block).Select(Line).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            Assert.Equal(block.Split('\n').Length, promised.Count); // every line of the block is a warning line
+
+            consumer.UseSources(new Dictionary<string, string>
+            {
+                ["Copier.cs"] = File.ReadAllText(Path.Combine(ConsumerFixture.RepositoryRoot(), "samples", "UffdCopy", "Copier.cs")),
+            });
+            var build = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(build, "dotnet build");
+            var printed = Warning.Matches(build.Output).Select(Line).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList();
+            Assert.Equal(promised, printed);
+        }
+
+        private static string Line(Match m) =>
+            $"{m.Groups["file"].Value}({m.Groups["line"].Value},{m.Groups["column"].Value}) {m.Groups["id"].Value}: {m.Groups["message"].Value}";
+
+        internal static string Readme() => File.ReadAllText(Path.Combine(ConsumerFixture.RepositoryRoot(), "README.md")).Replace("\r\n", "\n");
+
+        /// <summary>The contents of the fenced code blocks of a markdown text.</summary>
+        internal static IReadOnlyList<string> CodeBlocks(string markdown) =>
+            Regex.Matches(markdown, @"^```[a-z]*\n(?<code>.*?)\n```$", RegexOptions.Multiline | RegexOptions.Singleline)
+                .Select(m => m.Groups["code"].Value).ToList();
+
+        /// <summary>A README body as the body of a method with the parameters its examples use.</summary>
+        private static string Method(string name, string body) =>
+            "using KernelDiscipline.Runtime;\n\npublic static class " + name + "\n{\n" +
+            "    public static int Run(Pmd pmd, Pmd srcPmd, Pmd dstPmd, ulong addr, ulong src, ulong dst, Folio folio)\n    {\n" +
+            string.Join("\n", body.Split('\n').Select(line => line.Length == 0 ? line : "        " + line)) + "\n    }\n}\n";
+
+        /// <summary>Lines without their indentation: the README shows bodies unindented, and labels sit outdented.</summary>
+        private static IReadOnlyList<string> Lines(string text) =>
+            text.Replace("\r\n", "\n").TrimEnd().Split('\n').Select(line => line.Trim()).ToList();
+    }
+}
