@@ -83,6 +83,22 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Equal(promised, printed);
         }
 
+        /// <summary>The package README's first diagnostics: its example reports the lines it shows.</summary>
+        [Fact]
+        public void ThePackageReadmesFirstDiagnosticsAreWhatTheBuildPrints()
+        {
+            var blocks = CodeBlocks(consumer.PackageText("README.md").Replace("\r\n", "\n"));
+            string example = blocks.Single(b => b.StartsWith("using KernelDiscipline.Runtime;", StringComparison.Ordinal));
+            var output = blocks.Single(b => b.StartsWith("First.cs(", StringComparison.Ordinal));
+            var promised = Warning.Matches(output).Select(Line).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            Assert.Equal(output.Split('\n').Length, promised.Count);
+
+            consumer.UseSources(new Dictionary<string, string> { ["First.cs"] = example + "\n" });
+            var build = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(build, "dotnet build");
+            Assert.Equal(promised, Warning.Matches(build.Output).Select(Line).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList());
+        }
+
         private static string Line(Match m) =>
             $"{m.Groups["file"].Value}({m.Groups["line"].Value},{m.Groups["column"].Value}) {m.Groups["id"].Value}: {m.Groups["message"].Value}";
 
