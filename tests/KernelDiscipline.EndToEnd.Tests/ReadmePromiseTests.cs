@@ -65,11 +65,15 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Equal(noFix.Select((b, i) => $"NoFix{b.Rule}_{i}.cs {b.Rule}").OrderBy(x => x, StringComparer.Ordinal), reported);
         }
 
-        /// <summary>The Quick start's output block is what the analyzers report on samples/UffdCopy/Copier.cs.</summary>
+        /// <summary>
+        /// The Quick start: its output block is what the analyzers report on samples/UffdCopy/Copier.cs, and its dotnet
+        /// format command fixes KD101, KD102 and KD103 there and leaves the two KD302.
+        /// </summary>
         [Fact]
-        public void TheQuickStartOutputIsWhatTheBuildPrints()
+        public void TheQuickStartOutputAndFixesAreWhatTheSampleGets()
         {
-            var block = CodeBlocks(Readme()).Single(b => b.StartsWith("samples/UffdCopy/Copier.cs(", StringComparison.Ordinal));
+            string readme = Readme();
+            var block = CodeBlocks(readme).Single(b => b.StartsWith("samples/UffdCopy/Copier.cs(", StringComparison.Ordinal));
             var promised = Warning.Matches(block).Select(Line).OrderBy(x => x, StringComparer.Ordinal).ToList();
             Assert.Equal(block.Split('\n').Length, promised.Count); // every line of the block is a warning line
 
@@ -79,8 +83,19 @@ namespace KernelDiscipline.EndToEnd.Tests
             });
             var build = consumer.Dotnet("build", "--no-incremental");
             ConsumerFixture.Expect(build, "dotnet build");
-            var printed = Warning.Matches(build.Output).Select(Line).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList();
-            Assert.Equal(promised, printed);
+            Assert.Equal(promised, Warning.Matches(build.Output).Select(Line).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList());
+
+            // The README's command, on the sample's code; the sample itself references the fixes as the package does.
+            const string command = "dotnet format analyzers samples/UffdCopy --diagnostics KD101 KD102 KD103 --severity warn";
+            Assert.Contains(command, readme, StringComparison.Ordinal);
+            var sample = System.Xml.Linq.XDocument.Load(Path.Combine(ConsumerFixture.RepositoryRoot(), "samples", "UffdCopy", "UffdCopy.csproj"));
+            Assert.Contains(sample.Descendants("ProjectReference"), r =>
+                r.Attribute("Include")!.Value.EndsWith("KernelDiscipline.CodeFixes.csproj", StringComparison.Ordinal) && r.Attribute("OutputItemType")?.Value == "Analyzer");
+            ConsumerFixture.Expect(consumer.Dotnet(command.Split(' ').Skip(1).Where(a => a != "samples/UffdCopy").ToArray()), "dotnet format analyzers");
+            var fixedBuild = consumer.Dotnet("build", "--no-incremental");
+            ConsumerFixture.Expect(fixedBuild, "dotnet build of the fixed sample");
+            var left = Warning.Matches(fixedBuild.Output).Select(m => (Where: $"{m.Groups["line"].Value},{m.Groups["column"].Value}", Id: m.Groups["id"].Value)).Distinct().ToList();
+            Assert.Equal(new[] { "KD302", "KD302" }, left.Select(w => w.Id));
         }
 
         /// <summary>The package README's first diagnostics: its example reports the lines it shows.</summary>
