@@ -142,14 +142,10 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Empty(Found(lenient.Output, "warning")); // a silent skip is allowed by default
         }
 
-        [Fact]
-        public void DotnetFormatAppliesTheDocumentedFixes()
-        {
-            consumer.UseSources(new Dictionary<string, string> { ["Fixable.cs"] = ConsumerSources.Fixable });
-            AssertDotnetFormatAppliesTheDocumentedFixes(consumer);
-        }
-
-        /// <summary>Fixable.cs, as the consumer has it now, becomes <see cref="ConsumerSources.Fixed"/> and builds clean.</summary>
+        /// <summary>
+        /// Fixable.cs, as the consumer has it now, becomes <see cref="ConsumerSources.Fixed"/> and builds clean. Run by
+        /// <see cref="LanguageServerTests"/> on the file the language server has just reported on (one run, not two).
+        /// </summary>
         internal static void AssertDotnetFormatAppliesTheDocumentedFixes(ConsumerFixture consumer)
         {
             string file = Path.Combine(consumer.Project, "Fixable.cs");
