@@ -44,7 +44,7 @@ namespace KernelDiscipline.EndToEnd.Tests
             var clock = Stopwatch.StartNew();
             var published = new List<(TimeSpan At, JsonNode Params)>();
             var firstKd = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var settled = new SemaphoreSlim(0);
+            using var settled = new SemaphoreSlim(0);
             using var patience = new CancellationTokenSource(Patience);
 
             // Analyzers are off by default in csharp-ls: the client turns them on when the server asks for "csharp".

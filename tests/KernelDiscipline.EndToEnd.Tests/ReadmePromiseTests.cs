@@ -85,6 +85,10 @@ namespace KernelDiscipline.EndToEnd.Tests
             ConsumerFixture.Expect(build, "dotnet build");
             Assert.Equal(promised, Warning.Matches(build.Output).Select(Line).Distinct().OrderBy(x => x, StringComparer.Ordinal).ToList());
 
+            // Not a terminal here either: each warning is printed twice, as the README explains.
+            Assert.All(Warning.Matches(build.Output).Select(Line).GroupBy(x => x), printedLine => Assert.Equal(2, printedLine.Count()));
+            Assert.Contains($"{promised.Count} Warning(s)", build.Output, StringComparison.Ordinal);
+
             // The README's command, on the sample's code; the sample itself references the fixes as the package does.
             const string command = "dotnet format analyzers samples/UffdCopy --diagnostics KD101 KD102 KD103 --severity warn";
             Assert.Contains(command, readme, StringComparison.Ordinal);
@@ -96,6 +100,19 @@ namespace KernelDiscipline.EndToEnd.Tests
             ConsumerFixture.Expect(fixedBuild, "dotnet build of the fixed sample");
             var left = Warning.Matches(fixedBuild.Output).Select(m => (Where: $"{m.Groups["line"].Value},{m.Groups["column"].Value}", Id: m.Groups["id"].Value)).Distinct().ToList();
             Assert.Equal(new[] { "KD302", "KD302" }, left.Select(w => w.Id));
+        }
+
+        /// <summary>The Suppression section names the category of every rule band, as the descriptors declare them.</summary>
+        [Fact]
+        public void SuppressionNamesEveryCategory()
+        {
+            var categories = Regex.Matches(File.ReadAllText(Path.Combine(ConsumerFixture.RepositoryRoot(), "Analyzers", "Descriptors.cs")), @"Category = ""(?<name>KernelDiscipline\.\w+)""")
+                .Select(m => m.Groups["name"].Value).Distinct().ToList();
+            Assert.Equal(3, categories.Count);
+            string readme = Readme();
+            int start = readme.IndexOf("\n## Suppression\n", StringComparison.Ordinal);
+            string section = readme[start..readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal)];
+            Assert.All(categories, category => Assert.Contains($"`{category}`", section, StringComparison.Ordinal));
         }
 
         /// <summary>The package README's first diagnostics: its example reports the lines it shows.</summary>
