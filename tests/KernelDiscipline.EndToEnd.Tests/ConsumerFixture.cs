@@ -7,6 +7,13 @@ using Xunit;
 
 namespace KernelDiscipline.EndToEnd.Tests
 {
+    /// <summary>The tests that share one packed package and one consumer project; they run one at a time.</summary>
+    [CollectionDefinition(Name)]
+    public sealed class ConsumerCollection : ICollectionFixture<ConsumerFixture>
+    {
+        public const string Name = "Consumer";
+    }
+
     /// <summary>
     /// Once per run: packs KernelDiscipline into a temporary feed (with a version of its own, so no cached copy is
     /// used), creates a console project with <c>dotnet new</c>, and adds the package from that feed.

@@ -13,11 +13,33 @@ namespace KernelDiscipline.EndToEnd.Tests
 
         public static (int ExitCode, string Output) Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         {
+            var start = StartInfo(workingDirectory, environment, arguments);
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+
+            var output = new StringBuilder();
+            using var process = new Process { StartInfo = start };
+            process.OutputDataReceived += (_, e) => { if (e.Data != null) { lock (output) { output.AppendLine(e.Data); } } };
+            process.ErrorDataReceived += (_, e) => { if (e.Data != null) { lock (output) { output.AppendLine(e.Data); } } };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"dotnet {string.Join(" ", arguments)} did not finish in {Timeout}.\n{output}");
+            }
+
+            process.WaitForExit();
+            return (process.ExitCode, output.ToString());
+        }
+
+        /// <summary>How to start <c>dotnet</c> with these arguments as a user's shell would (also for long-running tools).</summary>
+        public static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        {
             var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet")
             {
                 WorkingDirectory = workingDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
                 UseShellExecute = false,
             };
             foreach (var argument in arguments)
@@ -46,21 +68,7 @@ namespace KernelDiscipline.EndToEnd.Tests
                 }
             }
 
-            var output = new StringBuilder();
-            using var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => { if (e.Data != null) { lock (output) { output.AppendLine(e.Data); } } };
-            process.ErrorDataReceived += (_, e) => { if (e.Data != null) { lock (output) { output.AppendLine(e.Data); } } };
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"dotnet {string.Join(" ", arguments)} did not finish in {Timeout}.\n{output}");
-            }
-
-            process.WaitForExit();
-            return (process.ExitCode, output.ToString());
+            return start;
         }
 
         private static IEnumerable<string> EnvironmentNames(ProcessStartInfo start) => start.Environment.Keys;

@@ -8,7 +8,8 @@ using Xunit;
 namespace KernelDiscipline.EndToEnd.Tests
 {
     /// <summary>The consumer's experience with the real package and the real dotnet CLI.</summary>
-    public class PackageEndToEndTests : IClassFixture<ConsumerFixture>
+    [Collection(ConsumerCollection.Name)]
+    public class PackageEndToEndTests
     {
         private static readonly Regex Reported = new(@"(?<file>\w+\.cs)\((?<line>\d+),\d+\): (?<level>warning|error) (?<id>KD\d{3})", RegexOptions.CultureInvariant);
         private readonly ConsumerFixture consumer;
@@ -24,6 +25,7 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Contains("analyzers/dotnet/cs/KernelDiscipline.Analyzers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/KernelDiscipline.CodeFixes.dll", entries);
             Assert.Contains("README.md", entries);
+            Assert.Contains("icon.png", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", System.StringComparison.Ordinal) && e.Contains("Analyzers"));
         }
 
@@ -40,6 +42,40 @@ namespace KernelDiscipline.EndToEnd.Tests
             var relative = Regex.Matches(readme, @"\]\((?!https?:|#|mailto:)[^)]*\)").Select(m => m.Value).ToList();
             Assert.True(relative.Count == 0, "relative links in the packed README: " + string.Join(", ", relative));
             Assert.Contains($"]({repository}/blob/main/docs/rules/KD101.md)", readme);
+        }
+
+        [Fact]
+        public void PackagePageNamesEveryRuleHasAnIconReleaseNotesAndAReadmeForAFeed()
+        {
+            // The rules the analyzers track as shipped or unshipped.
+            var rules = new[] { "AnalyzerReleases.Shipped.md", "AnalyzerReleases.Unshipped.md" }
+                .SelectMany(f => File.ReadAllLines(Path.Combine(ConsumerFixture.RepositoryRoot(), "Analyzers", f)))
+                .Select(line => Regex.Match(line, @"^(KD\d{3})\s*\|")).Where(m => m.Success).Select(m => m.Groups[1].Value).Distinct().ToList();
+            Assert.Equal(12, rules.Count);
+
+            var nuspec = System.Xml.Linq.XDocument.Parse(consumer.PackageText("KernelDiscipline.nuspec")).Root!;
+            string Metadata(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+            Assert.All(rules, rule => Assert.Contains(rule, Metadata("description"), System.StringComparison.Ordinal));
+            Assert.All(rules, rule => Assert.Contains(rule, Metadata("releaseNotes"), System.StringComparison.Ordinal));
+            Assert.StartsWith(consumer.Version + ":", Metadata("releaseNotes"), System.StringComparison.Ordinal); // this version's rules first
+
+            Assert.Equal("icon.png", Metadata("icon"));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(consumer.Package))
+            using (var icon = zip.GetEntry("icon.png")!.Open())
+            {
+                var signature = new byte[8];
+                icon.ReadExactly(signature);
+                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, signature);
+            }
+
+            // Feeds render no mermaid; the page opens with the install command, and its rule table is the repository's.
+            string readme = consumer.PackageText("README.md").Replace("\r\n", "\n");
+            Assert.DoesNotContain("```mermaid", readme);
+            Assert.Equal("dotnet add package KernelDiscipline", ReadmePromiseTests.CodeBlocks(readme)[0]);
+            static IEnumerable<string> RuleRows(string markdown) =>
+                markdown.Split('\n').Where(l => l.StartsWith("| [KD", System.StringComparison.Ordinal)).Select(l => Regex.Replace(l, @"\]\([^)]*\)", "]"));
+            Assert.Equal(RuleRows(ReadmePromiseTests.Readme()), RuleRows(readme));
+            Assert.Equal(rules.Count, RuleRows(readme).Count());
         }
 
         [Fact]
@@ -106,10 +142,12 @@ namespace KernelDiscipline.EndToEnd.Tests
             Assert.Empty(Found(lenient.Output, "warning")); // a silent skip is allowed by default
         }
 
-        [Fact]
-        public void DotnetFormatAppliesTheDocumentedFixes()
+        /// <summary>
+        /// Fixable.cs, as the consumer has it now, becomes <see cref="ConsumerSources.Fixed"/> and builds clean. Run by
+        /// <see cref="LanguageServerTests"/> on the file the language server has just reported on (one run, not two).
+        /// </summary>
+        internal static void AssertDotnetFormatAppliesTheDocumentedFixes(ConsumerFixture consumer)
         {
-            consumer.UseSources(new Dictionary<string, string> { ["Fixable.cs"] = ConsumerSources.Fixable });
             string file = Path.Combine(consumer.Project, "Fixable.cs");
             // Fixes of different rules touching one method land one provider per pass, as in the IDE's Fix All.
             for (int pass = 0; pass < 3; pass++)
