@@ -145,6 +145,62 @@ namespace KernelDiscipline.Analyzers
         public static string MixedModes(string lockClass, string readLine, string writeLine) =>
             $"releases {lockClass}, which the paths reaching here hold for read (taken at line {readLine}) on some and for write (taken at line {writeLine}) on others; take it in one mode, or release each mode on its own path";
 
+        public static readonly DiagnosticDescriptor KD205GuardedData = Create(
+            "KD205",
+            "Hold the lock that guards the data",
+            "'{0}' {1}",
+            LockCategory,
+            "A [GuardedBy] field or property is read with its lock held (for read suffices) and written with it held exclusively; what a [PtGuardedBy] reference refers to, likewise. An access outside the lock races with the threads that take it (Clang's GUARDED_BY, the kernel's __guarded_by).");
+
+        public static readonly DiagnosticDescriptor KD206LockContract = Create(
+            "KD206",
+            "Call a method only under the locks its contract names",
+            "'{0}' {1}",
+            LockCategory,
+            "A [MustHold] method counts on its callers to hold the locks it names (exclusively, or for read when Shared), and keeps them held; a [MustNotHold] method takes them itself and deadlocks if its caller holds one (Clang's REQUIRES and EXCLUDES, the kernel's __must_hold and __must_not_hold).");
+
+        public static readonly DiagnosticDescriptor KD207Annotation = Create(
+            "KD207",
+            "Make lock annotations name what the analyses know",
+            "'{0}': {1}",
+            LockCategory,
+            "An annotation that names no lock, names something that is not a lock, uses a lock class declared nowhere, or sits where the compiler ignores it switches a check off without a word: each is reported where it is written.");
+
+        /// <summary>KD205's second argument.</summary>
+        public static string GuardedAccess(string what, string member, string lockText, bool pointee, bool somePaths, bool write, bool underShared, bool escapes)
+        {
+            string target = pointee ? $"what {member} refers to" : member;
+            string fix = $"take {lockText}{(write ? " exclusively" : string.Empty)} around it, or declare the method [MustHold(\"{lockText}\"{(write ? string.Empty : ", Shared = true")})]";
+            if (escapes)
+            {
+                return $"returns a reference to {target}, which is guarded by {lockText}: the reference outlives the lock; declare the method [MustHold(\"{lockText}\")] so that its callers hold it";
+            }
+
+            if (underShared)
+            {
+                return $"writes {target} while {lockText} is held only for read; writing needs it held exclusively";
+            }
+
+            return $"{what} {target}, which is guarded by {lockText}, without holding it{(somePaths ? " on every path" : string.Empty)}; {fix}";
+        }
+
+        /// <summary>KD206's second argument.</summary>
+        public static string ContractBroken(string callee, string lockText, string problem) => problem switch
+        {
+            "exclusive" => $"calls {callee}, which requires {lockText} held exclusively, without holding it",
+            "shared" => $"calls {callee}, which requires {lockText} held (for read suffices), without holding it",
+            "exclusive-some" => $"calls {callee}, which requires {lockText} held exclusively, where it is held on some paths only",
+            "shared-some" => $"calls {callee}, which requires {lockText} held, where it is held on some paths only",
+            "only-shared" => $"calls {callee}, which requires {lockText} held exclusively, while it is held only for read",
+            _ => problem,
+        };
+
+        public static string ContractExcluded(string callee, string lockText, string line, bool somePaths) =>
+            $"calls {callee}, which must not be called with {lockText} held (it takes it itself), and {lockText} is held here{(somePaths ? " on some paths" : string.Empty)} (taken at line {line})";
+
+        public static string ContractReleasedAtExit(string function, string lockText) =>
+            $"leaves {function} without {lockText}, which its callers hold by contract ([MustHold]); take it again before returning, or declare the method [Releases]";
+
         public static string DoubleRelease(string line) =>
             $"releases a lock that is not held: it was already released at line {line}";
 

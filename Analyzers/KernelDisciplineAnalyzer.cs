@@ -62,6 +62,9 @@ namespace KernelDiscipline.Analyzers
             Descriptors.KD202SameClassNesting,
             Descriptors.KD203SleepInAtomic,
             Descriptors.KD204LockBalance,
+            Descriptors.KD205GuardedData,
+            Descriptors.KD206LockContract,
+            Descriptors.KD207Annotation,
             Descriptors.KD301RecoverableBugOn,
             Descriptors.KD303GupFlags,
             Descriptors.KD302UndoOnError,
@@ -81,15 +84,18 @@ namespace KernelDiscipline.Analyzers
                     return; // the Runtime is not referenced: nothing to check, nothing registered
                 }
 
-                var names = known.TrackedMethodNames(start.Compilation, start.CancellationToken);
+                var (names, guarded) = known.TrackedNames(start.Compilation, start.CancellationToken);
                 var summaries = new LockSummaries(start.Compilation, known);
+
+                // A wrong annotation is reported where it is written; attributes are few, and named before they are bound.
+                start.RegisterSyntaxNodeAction(node => AnnotationRule.Check(node, known), SyntaxKind.Attribute);
 
                 // Tracked calls are found on syntax with the compiler's own binding; operation trees and a control
                 // flow graph are built only for the bodies that contain one. Operation-block actions would make
                 // Roslyn build operation trees for every body in the compilation.
                 if (registration == Registration.TreeScan)
                 {
-                    start.RegisterSemanticModelAction(model => ScanTree(model, known, names, summaries, singlePass));
+                    start.RegisterSemanticModelAction(model => ScanTree(model, known, names, guarded, summaries, singlePass));
                     return;
                 }
 
@@ -106,6 +112,7 @@ namespace KernelDiscipline.Analyzers
                         tracked.Add(block.CodeBlock); // KD304 reads the errnos it returns and compares
                     }
 
+                    TouchesGuarded(block.CodeBlock, block.SemanticModel, known, guarded, tracked, block.CancellationToken);
                     block.RegisterSyntaxNodeAction(node =>
                     {
                         if (CallsTracked(node.Node, node.SemanticModel, known, names, node.CancellationToken))
@@ -148,7 +155,7 @@ namespace KernelDiscipline.Analyzers
             }
 
             return model.GetSymbolInfo(node, cancellation).Symbol is IMethodSymbol method &&
-                (known.Annotation(method).IsTracked || known.IsCrashingAssertion(method) ||
+                (known.Annotation(method).IsTracked || known.IsCrashingAssertion(method) || known.HasCallerContract(method) ||
                  (node is InvocationExpressionSyntax call && known.IsOptedInLockCall(method, call, model, cancellation)));
         }
 
@@ -156,14 +163,16 @@ namespace KernelDiscipline.Analyzers
         private static bool LocksOptedIn(LockStatementSyntax statement, SemanticModel model, KnownSymbols known, System.Threading.CancellationToken cancellation)
         {
             var symbol = model.GetSymbolInfo(statement.Expression, cancellation).Symbol;
-            return known.LockClassOf(symbol) != null || known.LockClassOf(model.GetTypeInfo(statement.Expression, cancellation).Type) != null;
+            return known.LockClassOf(symbol) != null || known.LockClassOf(model.GetTypeInfo(statement.Expression, cancellation).Type) != null ||
+                (symbol != null && known.IsNamedLock(symbol));
         }
 
         /// <summary>
         /// The tree-scan registration: one semantic-model action per tree walks the member bodies itself and binds only
         /// the calls whose names are tracked, instead of the driver dispatching a callback per node of every body.
         /// </summary>
-        private static void ScanTree(SemanticModelAnalysisContext context, KnownSymbols known, ImmutableHashSet<string> names, LockSummaries summaries, bool singlePass)
+        private static void ScanTree(SemanticModelAnalysisContext context, KnownSymbols known, ImmutableHashSet<string> names, ImmutableHashSet<string> guarded,
+            LockSummaries summaries, bool singlePass)
         {
             var model = context.SemanticModel;
             var cancellation = context.CancellationToken;
@@ -174,6 +183,8 @@ namespace KernelDiscipline.Analyzers
                 {
                     tracked.Add(block);
                 }
+
+                TouchesGuarded(block, model, known, guarded, tracked, cancellation);
 
                 foreach (var node in block.DescendantNodes())
                 {
@@ -247,19 +258,19 @@ namespace KernelDiscipline.Analyzers
                 function.DeclaringSyntaxReferences.Length > 0 && tracked.Contains(function.DeclaringSyntaxReferences[0].GetSyntax(cancellation));
 
             EngineCounters.BodyAnalysed();
-            var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked)>();
+            var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked, IReadOnlyList<LockFact>? Entry)>();
             var graphOfBody = root switch
             {
                 IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellation),
                 IConstructorBodyOperation body => ControlFlowGraph.Create(body, cancellation),
                 _ => ControlFlowGraph.Create((IBlockOperation)root, cancellation),
             };
-            pending.Enqueue((graphOfBody, owner, tracked.Contains(codeBlock)));
+            pending.Enqueue((graphOfBody, owner, tracked.Contains(codeBlock), null));
             while (pending.Count > 0)
             {
-                var (graph, function, isTracked) = pending.Dequeue();
+                var (graph, function, isTracked, entry) = pending.Dequeue();
                 EngineCounters.GraphBuilt();
-                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries, singlePass: singlePass);
+                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries, singlePass: singlePass, entryLocks: entry);
                 var findings = isTracked ? engine.Run() : engine.RunNestedOnly();
                 MayBeNullRule.Report(findings, report);
                 FailedMapOutcomeRule.Report(findings, known, options, report);
@@ -273,9 +284,46 @@ namespace KernelDiscipline.Analyzers
                 PositiveErrnoRule.Report(findings, known, report, cancellation);
                 GupFlagsRule.Report(findings, known, report);
                 SnapshotRevalidationRule.Report(findings, report);
+                GuardedDataRule.Report(findings, report);
+                LockContractRule.Report(findings, report);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
-                    pending.Enqueue((nestedGraph, nestedFunction, true));
+                    // A local function runs where it is called: with the locks held at every call of it here.
+                    var held = nestedFunction.MethodKind == MethodKind.LocalFunction ? engine.LocksAtCallsOf(nestedFunction) : null;
+                    pending.Enqueue((nestedGraph, nestedFunction, true, held));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Marks the functions of a code block that reference a guarded member ([GuardedBy], [PtGuardedBy], a property
+        /// with a lock contract), and the block itself (its calls of a local function tell what the function can count
+        /// on). Only names in the set are bound: a body that touches none costs a scan of its identifiers.
+        /// </summary>
+        private static void TouchesGuarded(SyntaxNode codeBlock, SemanticModel model, KnownSymbols known, ImmutableHashSet<string> guarded,
+            HashSet<SyntaxNode> tracked, System.Threading.CancellationToken cancellation)
+        {
+            if (guarded.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var token in codeBlock.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || !guarded.Contains(token.ValueText) || token.Parent is not IdentifierNameSyntax name)
+                {
+                    continue;
+                }
+
+                var symbol = model.GetSymbolInfo(name, cancellation).Symbol;
+                if (symbol is IFieldSymbol or IPropertySymbol && (known.GuardOf(symbol) != null ||
+                    (symbol is IPropertySymbol property && ((property.GetMethod is { } get && known.HasCallerContract(get)) || (property.SetMethod is { } set && known.HasCallerContract(set))))))
+                {
+                    lock (tracked)
+                    {
+                        tracked.Add(ContainingFunction(name, codeBlock));
+                        tracked.Add(codeBlock);
+                    }
                 }
             }
         }

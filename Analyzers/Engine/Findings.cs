@@ -170,6 +170,96 @@ namespace KernelDiscipline.Analyzers.Engine
         public LockMode Mode { get; }
     }
 
+    internal enum GuardProblem
+    {
+        /// <summary>Read without the lock held (on every path).</summary>
+        ReadWithoutLock,
+        /// <summary>Written without the lock held.</summary>
+        WriteWithoutLock,
+        /// <summary>Written while the lock is held for read only.</summary>
+        WriteUnderShared,
+        /// <summary>A reference to it is returned: it outlives the lock.</summary>
+        ReferenceEscapes,
+    }
+
+    /// <summary>KD205: an access to guarded data without its lock held as the access needs.</summary>
+    internal readonly struct GuardedAccessFinding
+    {
+        public GuardedAccessFinding(GuardProblem problem, SyntaxNode at, ISymbol member, string lockText, bool pointee, bool somePaths, string? contractText)
+        {
+            ContractText = contractText;
+            Problem = problem;
+            At = at;
+            Member = member;
+            Lock = lockText;
+            Pointee = pointee;
+            SomePaths = somePaths;
+        }
+
+        public GuardProblem Problem { get; }
+
+        public SyntaxNode At { get; }
+
+        /// <summary>The [GuardedBy] member, or the [PtGuardedBy] member through which the access goes.</summary>
+        public ISymbol Member { get; }
+
+        /// <summary>The lock, as a message names it.</summary>
+        public string Lock { get; }
+
+        /// <summary>The access is to what a [PtGuardedBy] member refers to.</summary>
+        public bool Pointee { get; }
+
+        /// <summary>The lock is held on some of the paths reaching the access.</summary>
+        public bool SomePaths { get; }
+
+        /// <summary>The lock as the enclosing function's [MustHold] would name it, or null when it cannot (the fix's argument).</summary>
+        public string? ContractText { get; }
+    }
+
+    internal enum ContractProblem
+    {
+        /// <summary>A [MustHold] lock not held (on every path) at the call.</summary>
+        NotHeld,
+        /// <summary>A [MustHold] lock held for read where the callee needs it exclusively.</summary>
+        HeldShared,
+        /// <summary>A [MustNotHold] lock held at the call.</summary>
+        HeldButExcluded,
+        /// <summary>A [MustHold] body gives back its callers' lock and does not take it again.</summary>
+        ReleasedAtExit,
+    }
+
+    /// <summary>KD206: a call that breaks its callee's lock contract, or a body that breaks its own.</summary>
+    internal readonly struct ContractFinding
+    {
+        public ContractFinding(ContractProblem problem, SyntaxNode at, IMethodSymbol callee, string lockText, LockMode mode, bool somePaths, SyntaxNode? heldSince = null)
+        {
+            Problem = problem;
+            At = at;
+            Callee = callee;
+            Lock = lockText;
+            Mode = mode;
+            SomePaths = somePaths;
+            HeldSince = heldSince;
+        }
+
+        public ContractProblem Problem { get; }
+
+        public SyntaxNode At { get; }
+
+        /// <summary>The callee whose contract it is (for <see cref="ContractProblem.ReleasedAtExit"/>, the body itself).</summary>
+        public IMethodSymbol Callee { get; }
+
+        public string Lock { get; }
+
+        /// <summary>The mode the contract asks for, or (an excluded lock) the mode it is held in.</summary>
+        public LockMode Mode { get; }
+
+        public bool SomePaths { get; }
+
+        /// <summary>For an excluded lock: where it was taken.</summary>
+        public SyntaxNode? HeldSince { get; }
+    }
+
     /// <summary>What the engine saw at its fixed point, for the rules to report.</summary>
     internal sealed class Findings
     {
@@ -183,6 +273,12 @@ namespace KernelDiscipline.Analyzers.Engine
         public List<ChargeLeakFinding> ChargeLeaks { get; } = new List<ChargeLeakFinding>();
 
         public List<LockFinding> Locks { get; } = new List<LockFinding>();
+
+        /// <summary>KD205: accesses to guarded data without their lock.</summary>
+        public List<GuardedAccessFinding> Guards { get; } = new List<GuardedAccessFinding>();
+
+        /// <summary>KD206: broken lock contracts.</summary>
+        public List<ContractFinding> Contracts { get; } = new List<ContractFinding>();
 
         /// <summary>KD305: page-table writes under a lock taken after a lockless snapshot of their PMD, not re-validated.</summary>
         public List<IInvocationOperation> UnvalidatedWrites { get; } = new List<IInvocationOperation>();

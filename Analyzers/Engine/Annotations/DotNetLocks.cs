@@ -64,6 +64,14 @@ namespace KernelDiscipline.Analyzers.Engine
     /// </summary>
     internal sealed class DotNetLocks
     {
+        /// <summary>The names of the lock calls: a call by another name is never bound to see whether it is one.</summary>
+        public static readonly string[] CallNames =
+        {
+            "Enter", "TryEnter", "EnterScope", "Exit", "Wait", "WaitAsync", "Release", "WaitOne", "ReleaseMutex",
+            "EnterReadLock", "TryEnterReadLock", "ExitReadLock", "EnterWriteLock", "TryEnterWriteLock", "ExitWriteLock",
+            "EnterUpgradeableReadLock", "TryEnterUpgradeableReadLock", "ExitUpgradeableReadLock",
+        };
+
         private readonly ConcurrentDictionary<IMethodSymbol, LockCall?> calls = new ConcurrentDictionary<IMethodSymbol, LockCall?>(SymbolEqualityComparer.Default);
 
         public DotNetLocks(Compilation compilation)
@@ -120,7 +128,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             var type = method.ContainingType?.OriginalDefinition;
             if (type is null || !(Is(type, Monitor) || Is(type, ThreadingLock) || Is(type, SemaphoreSlim) || Is(type, ReaderWriterLockSlim) ||
-                Is(type, SpinLock) || Is(type, WaitHandle)))
+                Is(type, SpinLock) || Is(type, WaitHandle) || Is(type, Mutex)))
             {
                 return null; // the usual case, without a dictionary look-up
             }
@@ -131,6 +139,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 return receiverType != null && Is(receiverType.OriginalDefinition, Mutex) && method.Name == "WaitOne"
                     ? (method.Parameters.Length == 0 ? new LockCall(LockCallKind.Acquire, reentrant: true, sleeps: true) : new LockCall(LockCallKind.TryAcquire, reentrant: true, sleeps: true))
                     : null;
+            }
+
+            if (Is(type, Mutex))
+            {
+                return method.Name == "ReleaseMutex" ? new LockCall(LockCallKind.Release) : null;
             }
 
             return calls.GetOrAdd(method.OriginalDefinition, Read);

@@ -202,16 +202,29 @@ namespace KernelDiscipline.Analyzers.Engine
             return result.ToImmutable();
         }
 
-        /// <summary>A Monitor or System.Threading.Lock call on an object whose member or type carries [LockClass].</summary>
+        /// <summary>
+        /// A call on one of .NET's locks (Monitor, System.Threading.Lock, SemaphoreSlim, ReaderWriterLockSlim, SpinLock,
+        /// Mutex) whose object opts in: a [LockClass] on its member or type, or an annotation that names it.
+        /// </summary>
         public bool IsOptedInLockCall(IMethodSymbol method, Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call, SemanticModel model, System.Threading.CancellationToken cancellation)
         {
-            var type = method.ContainingType?.OriginalDefinition;
-            Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? target =
-                SymbolEqualityComparer.Default.Equals(type, Monitor) && call.ArgumentList.Arguments.Count > 0 ? call.ArgumentList.Arguments[0].Expression
-                : SymbolEqualityComparer.Default.Equals(type, ThreadingLock) && call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access ? access.Expression
-                : null;
-            return target != null &&
-                (LockClassOf(model.GetSymbolInfo(target, cancellation).Symbol) != null || LockClassOf(model.GetTypeInfo(target, cancellation).Type) != null);
+            var receiver = call.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access ? access.Expression : null;
+            var receiverType = receiver is null || method.IsStatic ? null : model.GetTypeInfo(receiver, cancellation).Type;
+            var lockCall = DotNet.Classify(method, receiverType);
+            if (lockCall is null)
+            {
+                return false;
+            }
+
+            Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax? target = lockCall.Target < 0 ? receiver
+                : call.ArgumentList.Arguments.Count > lockCall.Target ? call.ArgumentList.Arguments[lockCall.Target].Expression : null;
+            if (target is null)
+            {
+                return false;
+            }
+
+            var symbol = model.GetSymbolInfo(target, cancellation).Symbol;
+            return LockClassOf(symbol) != null || LockClassOf(model.GetTypeInfo(target, cancellation).Type) != null || (symbol != null && IsNamedLock(symbol));
         }
 
         /// <summary>The [LockClass] named on a field, property, parameter, local's type, or on a type itself.</summary>
@@ -328,50 +341,84 @@ namespace KernelDiscipline.Analyzers.Engine
         /// built on it, and those declared in source with one of the attributes. A call whose name is not in the
         /// set cannot be tracked, so it is never bound: bodies without tracked calls cost the analyzer nothing.
         /// </summary>
-        public ImmutableHashSet<string> TrackedMethodNames(Compilation compilation, System.Threading.CancellationToken cancellation)
+        public ImmutableHashSet<string> TrackedMethodNames(Compilation compilation, System.Threading.CancellationToken cancellation) =>
+            TrackedNames(compilation, cancellation).Methods;
+
+        /// <summary>
+        /// The names the analyzer binds: annotated methods (as <see cref="TrackedMethodNames"/>), and guarded members
+        /// ([GuardedBy], [PtGuardedBy], a property with a lock contract) whose reference makes a body worth analysing.
+        /// One walk of the declarations.
+        /// </summary>
+        public (ImmutableHashSet<string> Methods, ImmutableHashSet<string> Guarded) TrackedNames(Compilation compilation, System.Threading.CancellationToken cancellation)
         {
             var names = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
+            var guarded = ImmutableHashSet.CreateBuilder<string>(System.StringComparer.Ordinal);
             foreach (var assembly in BuiltOn(compilation, Fallible.ContainingAssembly))
             {
-                AddAnnotatedNames(assembly.GlobalNamespace, names, cancellation);
+                AddAnnotatedNames(assembly.GlobalNamespace, names, guarded, cancellation);
             }
 
             foreach (var tree in compilation.SyntaxTrees)
             {
-                AddDeclaredAnnotatedNames(tree.GetRoot(cancellation), names);
+                AddDeclaredAnnotatedNames(tree.GetRoot(cancellation), names, guarded);
             }
 
-            // Monitor and System.Threading.Lock calls on objects that opt in with [LockClass].
-            names.UnionWith(new[] { "Enter", "TryEnter", "EnterScope", "Exit" });
+            // .NET's lock calls: Monitor, System.Threading.Lock, SemaphoreSlim, ReaderWriterLockSlim, SpinLock, Mutex.
+            names.UnionWith(DotNetLocks.CallNames);
 
-            return names.ToImmutable();
+            return (names.ToImmutable(), guarded.ToImmutable());
         }
 
         private static readonly ImmutableHashSet<string> AnnotationNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
-            "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep", "Charges", "Uncharges", "LocklessSnapshot", "Revalidates", "WritesPageTable");
+            "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep", "Charges", "Uncharges", "LocklessSnapshot", "Revalidates", "WritesPageTable",
+            "MustHold", "MustNotHold");
 
-        private void AddAnnotatedNames(INamespaceOrTypeSymbol container, ImmutableHashSet<string>.Builder names, System.Threading.CancellationToken cancellation)
+        private static readonly ImmutableHashSet<string> GuardNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
+            "GuardedBy", "PtGuardedBy", "MustHold", "MustNotHold");
+
+        private void AddAnnotatedNames(INamespaceOrTypeSymbol container, ImmutableHashSet<string>.Builder names, ImmutableHashSet<string>.Builder guarded,
+            System.Threading.CancellationToken cancellation)
         {
             cancellation.ThrowIfCancellationRequested();
             foreach (var member in container.GetMembers())
             {
                 if (member is INamespaceOrTypeSymbol nested)
                 {
-                    AddAnnotatedNames(nested, names, cancellation);
+                    AddAnnotatedNames(nested, names, guarded, cancellation);
                 }
-                else if (member is IMethodSymbol method && (Annotation(method).IsTracked || IsCrashingAssertion(method)))
+                else if (member is IMethodSymbol method && (Annotation(method).IsTracked || IsCrashingAssertion(method) || HasCallerContract(method)))
                 {
                     names.Add(method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name); // a guard is created by its type's name
+                }
+                else if (member is IFieldSymbol or IPropertySymbol && member.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal &&
+                    (GuardOf(member) != null || (member is IPropertySymbol property && ((property.GetMethod is { } get && HasCallerContract(get)) || (property.SetMethod is { } set && HasCallerContract(set))))))
+                {
+                    guarded.Add(member.Name); // another assembly's private state is not reachable from here
                 }
             }
         }
 
+        /// <summary>A [MustHold] or [MustNotHold] its callers must honour.</summary>
+        public bool HasCallerContract(IMethodSymbol method) => ContractOf(method) is { } contract && (contract.MustHold.Count > 0 || contract.MustNotHold.Count > 0);
+
         /// <summary>Source methods carrying one of the attributes, found on syntax without descending into bodies.</summary>
-        private static void AddDeclaredAnnotatedNames(Microsoft.CodeAnalysis.SyntaxNode root, ImmutableHashSet<string>.Builder names)
+        private static void AddDeclaredAnnotatedNames(Microsoft.CodeAnalysis.SyntaxNode root, ImmutableHashSet<string>.Builder names, ImmutableHashSet<string>.Builder guarded)
         {
-            foreach (var node in root.DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax))
+            foreach (var node in root.DescendantNodes(n => n is not (Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.BasePropertyDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.BaseFieldDeclarationSyntax)))
             {
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method && method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists))
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field && field.AttributeLists.Count > 0 && HasAnnotation(field.AttributeLists, GuardNames))
+                {
+                    foreach (var variable in field.Declaration.Variables)
+                    {
+                        guarded.Add(variable.Identifier.ValueText);
+                    }
+                }
+                else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property && (HasAnnotation(property.AttributeLists, GuardNames) ||
+                    (property.AccessorList is { } accessors && System.Linq.Enumerable.Any(accessors.Accessors, accessor => HasAnnotation(accessor.AttributeLists, GuardNames)))))
+                {
+                    guarded.Add(property.Identifier.ValueText);
+                }
+                else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method && method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists, AnnotationNames))
                 {
                     names.Add(method switch
                     {
@@ -383,7 +430,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        private static bool HasAnnotation(Microsoft.CodeAnalysis.SyntaxList<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeListSyntax> lists)
+        private static bool HasAnnotation(Microsoft.CodeAnalysis.SyntaxList<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeListSyntax> lists, ImmutableHashSet<string> annotationNames)
         {
             foreach (var list in lists)
             {
@@ -400,7 +447,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         name = name.Substring(0, name.Length - "Attribute".Length);
                     }
 
-                    if (AnnotationNames.Contains(name))
+                    if (annotationNames.Contains(name))
                     {
                         return true;
                     }

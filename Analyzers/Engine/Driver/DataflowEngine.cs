@@ -38,12 +38,17 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly SummaryUse summaryUse;
         private Dictionary<Capability, LockFact>? heldAtEveryExit;
 
+        /// <summary>Locks the enclosing body holds at every call of this local function.</summary>
+        private readonly IReadOnlyList<LockFact> entryLocks;
+
         /// <summary>Whether a graph without a backward edge is solved and reported in one pass (see <see cref="Run"/>).</summary>
         private readonly bool singlePass;
 
         public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction,
-            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, SummaryUse? summaryUse = null, bool singlePass = true)
+            CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, SummaryUse? summaryUse = null, bool singlePass = true,
+            IReadOnlyList<LockFact>? entryLocks = null)
         {
+            this.entryLocks = entryLocks ?? System.Array.Empty<LockFact>();
             this.summaryUse = summaryUse ?? new SummaryUse();
             this.singlePass = singlePass;
             this.summaries = summaries;
@@ -78,8 +83,10 @@ namespace KernelDiscipline.Analyzers.Engine
                 return result;
             }
 
+            var entry = new FlowFacts(siteList.Count);
+            AddEntryLocks(entry);
             inputs[first.Ordinal] = new FlowState();
-            inputs[first.Ordinal]!.Join(FlowState.Normal, new FlowFacts(siteList.Count));
+            inputs[first.Ordinal]!.Join(FlowState.Normal, entry, owned: true);
 
             // Without a backward edge, the worklist (lowest ordinal first) reaches each block once, after every
             // predecessor: its first input is its final one, so findings can be recorded as the pass goes. Otherwise
@@ -610,6 +617,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             CheckLocksAtExit(facts);
+            CheckContractsAtExit(facts, exitSyntax);
             CheckLeaksAtExit(facts, returned, exitSyntax);
             CheckChargesAtExit(facts, valueOperation, returned, exitSyntax, thrown: false);
         }

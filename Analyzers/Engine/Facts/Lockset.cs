@@ -84,5 +84,7 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         public bool TryGet(Capability id, out LockFact fact) => Held.TryGetValue(id, out fact);
+
+        public bool ContainsHeld(Capability id) => Held.ContainsKey(id);
     }
 }

@@ -337,6 +337,11 @@ namespace KernelDiscipline.Analyzers.Engine
                         return invocation.Instance is null or IInstanceReferenceOperation ? Capability.This : receiver.Lock;
                     }
 
+                    if (root.Kind == CapabilityKind.Static)
+                    {
+                        return root;
+                    }
+
                     if (root.Kind == CapabilityKind.Parameter && root.Symbol is IParameterSymbol parameter)
                     {
                         foreach (var argument in invocation.Arguments)

@@ -188,6 +188,8 @@ namespace KernelDiscipline.Analyzers.Engine
                             Visit(index);
                         }
 
+                        CheckPointee(element.ArrayReference, element, AccessOf(element));
+
                         return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, ElementIdentity(array.Lock, indices), engine.known.LockClassOf(element.Type));
                     case OperationKind.Await:
                         VisitChildren(operation);
@@ -279,6 +281,22 @@ namespace KernelDiscipline.Analyzers.Engine
                 for (int i = 0; i < arguments.Length; i++)
                 {
                     arguments[i] = Visit(invocation.Arguments[i].Value);
+                }
+
+                if (engine.ChecksGuards)
+                {
+                    CheckPointee(invocation.Instance, invocation, Access.Read); // a call through a [PtGuardedBy] reference
+                    CheckContract(method, invocation, invocation, invocation.Instance is null && !method.IsStatic
+                        ? new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This) : receiver);
+                }
+
+                if (engine.known.HasContracts)
+                {
+                    NoteLocalFunctionCall(invocation);
+                    if (Assert(invocation, arguments))
+                    {
+                        return AbstractValue.Empty;
+                    }
                 }
 
                 if (!annotation.ReleasesReceiver && invocation.Instance != null &&
@@ -450,6 +468,22 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Deref(owner, member);
                     }
+
+                    CheckWrite(member, owner);
+                }
+                else if (target is IMemberReferenceOperation { Instance: null } unowned)
+                {
+                    CheckWrite(unowned, unowned.Member.IsStatic ? AbstractValue.Empty : new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This));
+                }
+                else if (target is IArrayElementReferenceOperation element && engine.ChecksGuards)
+                {
+                    Visit(element.ArrayReference);
+                    foreach (var index in element.Indices)
+                    {
+                        Visit(index);
+                    }
+
+                    CheckPointee(element.ArrayReference, element, Access.Write);
                 }
 
                 var value = Visit(assignment.Value);
@@ -520,15 +554,61 @@ namespace KernelDiscipline.Analyzers.Engine
                 return value;
             }
 
+            /// <summary>An assignment's target member: the member is written, what its owner refers to is written through.</summary>
+            private void CheckWrite(IMemberReferenceOperation member, AbstractValue owner)
+            {
+                if (!engine.ChecksGuards)
+                {
+                    return;
+                }
+
+                CheckGuarded(member, owner, Access.Write);
+                CheckPointee(member.Instance, member, Access.Write);
+                if (member is IPropertyReferenceOperation property)
+                {
+                    CheckAccessorContracts(property, owner, Access.Write);
+                }
+            }
+
+            /// <summary>What an array's reference says of its shape, not of its elements: free under [PtGuardedBy].</summary>
+            private static bool IsArrayShape(ISymbol member) =>
+                member.ContainingType?.SpecialType == SpecialType.System_Array && member.Name is "Length" or "LongLength" or "Rank";
+
             private AbstractValue VisitMemberReference(IMemberReferenceOperation member)
             {
+                var owner = AbstractValue.Empty;
                 if (member.Instance != null)
                 {
-                    var owner = Visit(member.Instance);
+                    owner = Visit(member.Instance);
                     if (owner.Resources.IsEmpty is false)
                     {
                         Deref(owner, member);
                     }
+                }
+                else if (!member.Member.IsStatic)
+                {
+                    owner = new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This);
+                }
+
+                if (engine.ChecksGuards)
+                {
+                    var access = AccessOf(member);
+                    CheckGuarded(member, owner, access);
+                    if (!IsArrayShape(member.Member))
+                    {
+                        CheckPointee(member.Instance, member, access);
+                    }
+
+                    if (member is IPropertyReferenceOperation accessed)
+                    {
+                        CheckAccessorContracts(accessed, owner, access);
+                    }
+                }
+
+                if (member is IPropertyReferenceOperation { Property.Name: "Result" } result && engine.known.DotNet.Waits(result.Property))
+                {
+                    engine.CheckSleep(Facts, null, member.Syntax);
+                    NoteSleep();
                 }
 
                 if (member is IPropertyReferenceOperation property)
