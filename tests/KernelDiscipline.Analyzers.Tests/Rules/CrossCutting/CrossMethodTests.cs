@@ -2,7 +2,7 @@ using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
 {
     /// <summary>Calls to un-annotated methods of the same compilation count through their summaries.</summary>
     public class CrossMethodTests

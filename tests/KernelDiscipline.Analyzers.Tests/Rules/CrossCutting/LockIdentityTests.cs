@@ -2,7 +2,7 @@ using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
 {
     /// <summary>Locks reached through the access paths users write: array elements, indexers, tuple elements, fields of fields.</summary>
     public class LockIdentityTests

@@ -3,7 +3,7 @@ using KernelDiscipline.Analyzers.Tests.Verifiers;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
 {
     /// <summary><c>lock</c> statements of consumer classes that opt in with [LockClass] take part in the order.</summary>
     public class LockStatementTests

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
 {
     /// <summary>
     /// A library built on the Runtime and referenced as metadata, as a package would be: its annotated methods are
@@ -60,7 +60,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             }
             """, null, WithLibrary);
 
-        /// <summary>KD201Tests.ConsumerClassPlacedInTheOrder's shape, with the class declared by a referenced library instead of in source.</summary>
+        /// <summary>KD201Diagnostics.ConsumerClassPlacedInTheOrder's shape, with the class declared by a referenced library instead of in source.</summary>
         [Fact]
         public Task TheLibrarysLockClassIsPlacedInTheOrder() => Verify.VerifyAnalyzerAsync("""
             using PoolLibrary;
@@ -88,7 +88,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
         private static MetadataReference BuildLibrary()
         {
             var compilation = TestProject.Compile(Library).WithAssemblyName("PoolLibrary");
-            CSharpAnalyzerVerifier<KernelDisciplineAnalyzer>.AssertCompiles(compilation, "library");
+            TestProject.AssertCompiles(compilation, "library");
             using var image = new System.IO.MemoryStream();
             var emitted = compilation.Emit(image);
             Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));

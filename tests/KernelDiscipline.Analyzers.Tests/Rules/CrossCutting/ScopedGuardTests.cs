@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
 {
     /// <summary>
     /// Scoped guards (Clang's scoped capabilities): the Runtime's LockScope/ReadScope/WriteScope and consumer guards
@@ -128,7 +128,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
         /// (and the dispose then releases nothing). Top-level statements are a scope with no block around them.
         /// </summary>
         [Fact]
-        public async Task GuardsLiveToTheEndOfTheirScope()
+        public Task GuardsLiveToTheEndOfTheirScope()
         {
             const string Source = """
                 using System;
@@ -156,10 +156,10 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                     }
                 }
                 """;
-            var compilation = TestProject.Compile(Source, TestProject.RunningFrameworkReferences);
-            compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
-            CSharpAnalyzerVerifier<KernelDisciplineAnalyzer>.AssertCompiles(compilation, "top-level guard");
-            Assert.Empty(await CorpusComparison.Diagnostics(compilation, new KernelDisciplineAnalyzer()));
+            var test = new Verify.Test { TestCode = Source };
+            test.TestState.OutputKind = OutputKind.ConsoleApplication;
+            FrameworkTestSetup.UseReferences(test, TestProject.RunningFrameworkReferences);
+            return test.RunAsync();
         }
     }
 }

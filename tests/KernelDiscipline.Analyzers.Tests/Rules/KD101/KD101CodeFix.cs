@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.AddNullCheckCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD101
 {
-    public class AddNullCheckCodeFixTests
+    /// <summary>KD101's fix, AddNullCheckCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD101CodeFix
     {
         [Fact]
         public Task AsyncMethodsAndSwitchSections() => Verify.VerifyCodeFixAsync("""

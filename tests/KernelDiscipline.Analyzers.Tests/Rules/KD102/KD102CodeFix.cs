@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.ReturnEagainCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD102
 {
-    public class ReturnEagainCodeFixTests
+    /// <summary>KD102's fix, ReturnEagainCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD102CodeFix
     {
         [Fact]
         public Task ReplacesWrongErrnoThrowAndSigbus() => Verify.VerifyCodeFixAsync("""

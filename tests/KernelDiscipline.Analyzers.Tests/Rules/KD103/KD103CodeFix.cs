@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.ReleaseOnAllPathsCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD103
 {
-    public class ReleaseOnAllPathsCodeFixTests
+    /// <summary>KD103's fix, ReleaseOnAllPathsCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD103CodeFix
     {
         [Fact]
         public Task UnlocksBeforeAThrowThatLeavesTheMethod() => Verify.VerifyCodeFixAsync("""

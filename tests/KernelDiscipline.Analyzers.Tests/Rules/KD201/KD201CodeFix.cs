@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.SwapAcquisitionsCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD201
 {
-    public class SwapAcquisitionsCodeFixTests
+    /// <summary>KD201's fix, SwapAcquisitionsCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD201CodeFix
     {
         [Fact]
         public Task AdjacentAcquisitionsAreSwapped() => Verify.VerifyCodeFixAsync("""

@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.UseDoubleLockCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD202
 {
-    public class UseDoubleLockCodeFixTests
+    /// <summary>KD202's fix, UseDoubleLockCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD202CodeFix
     {
         [Fact]
         public Task AdjacentPtlsBecomeTheOrderingHelper() => Verify.VerifyCodeFixAsync("""

@@ -3,9 +3,10 @@ using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.TryLockAndRetryCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.CodeFixes
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
 {
-    public class TryLockAndRetryCodeFixTests
+    /// <summary>KD203's fix, TryLockAndRetryCodeFix: one diagnostic at a time and Fix All give the fixed code; no fix where none is clearly right.</summary>
+    public class KD203CodeFix
     {
         [Fact]
         public Task SleepingLockUnderAMapBecomesTryLockDropAndRetry() => Verify.VerifyCodeFixAsync("""

@@ -2,9 +2,10 @@ using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
 {
-    public class KD203Tests
+    /// <summary>KD203 (Do not sleep in atomic context): code the rule flags, and where.</summary>
+    public class KD203Diagnostics
     {
         [Fact]
         public Task FolioLockUnderThePtl() => Verify.VerifyAnalyzerAsync("""
@@ -22,7 +23,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """,
-            Verify.Diagnostic("KD203").WithLocation(0).WithArguments("folio.Lock()", "may sleep", "ptl", "5", "try-lock instead, and when that fails drop ptl, take the sleeping lock and retry"));
+            Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("folio.Lock()", "may sleep", "ptl", "5", "try-lock instead, and when that fails drop ptl, take the sleeping lock and retry"));
 
         [Fact]
         public Task AllocationUnderASpinningLockIsNotToldToTryLock() => Verify.VerifyAnalyzerAsync("""
@@ -30,14 +31,14 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             {
                 void Bad(Pmd pmd)
                 {
-                    var ptl = pmd.Lock();
+                    var ptl = {|#1:pmd.Lock()|};
                     var folio = {|#0:Folio.Alloc()|};
                     ptl.Unlock();
                     folio.Put();
                 }
             }
             """,
-            Verify.Diagnostic("KD203").WithLocation(0).WithArguments("Folio.Alloc()", "may sleep", "pmd_lock", "5",
+            Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("Folio.Alloc()", "may sleep", "pmd_lock", "5",
                 "make the call before taking pmd_lock, or drop pmd_lock around it and take it again after"));
 
         [Fact]
@@ -48,7 +49,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             {
                 async Task<int> Bad(Pmd pmd, ulong addr)
                 {
-                    var pte = pmd.MapLock(addr);
+                    var pte = {|#1:pmd.MapLock(addr)|};
                     if (pte is null)
                         return -Errno.EAGAIN;
                     {|#0:await Task.Yield()|};
@@ -80,7 +81,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 }
             }
             """.Replace("await mm.MmapLock.DownReadAsyncFree();", "await Task.Yield();\n        mm.MmapLock.DownRead();\n        mm.MmapLock.UpRead();"),
-            Verify.Diagnostic("KD203").WithLocation(0).WithArguments("await Task.Yield()", "may resume on another thread", "ptl", "7", "release ptl before awaiting"));
+            Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("await Task.Yield()", "may resume on another thread", "ptl", "7", "release ptl before awaiting"));
 
         [Fact]
         public Task SleepingUnderLocklessMapAndMightSleepUnderPmdLock() => Verify.VerifyAnalyzerAsync("""
@@ -100,39 +101,6 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                 {
                     var ptl = pmd.Lock();
                     var folio = {|KD203:Folio.Alloc()|};
-                    ptl.Unlock();
-                    folio.Put();
-                }
-            }
-            """);
-
-        [Fact]
-        public Task TryLockUnderSpinlockAndSleepingAfterDroppingIt() => Verify.VerifyAnalyzerAsync("""
-            class C
-            {
-                // The kernel's answer: try-lock under the spinlock; on failure drop it, sleep, retry.
-                int Good(Pmd pmd, ulong addr, Folio folio)
-                {
-                retry:
-                    var pte = pmd.MapLock(addr);
-                    if (pte is null)
-                        return -Errno.EAGAIN;
-                    if (!folio.TryLock())
-                    {
-                        pte.Unlock();
-                        folio.Lock();
-                        folio.Unlock();
-                        goto retry;
-                    }
-                    folio.Unlock();
-                    pte.Unlock();
-                    return 0;
-                }
-
-                void AllocBeforeTheLock(Pmd pmd)
-                {
-                    var folio = Folio.Alloc();
-                    var ptl = pmd.Lock();
                     ptl.Unlock();
                     folio.Put();
                 }

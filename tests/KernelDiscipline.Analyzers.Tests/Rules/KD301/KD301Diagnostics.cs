@@ -1,14 +1,35 @@
-using Microsoft.CodeAnalysis;
+using System.Collections.Generic;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
-using VerifyFix = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.WarnOnceAndRecoverCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD301
 {
-    public class KD301Tests
+    /// <summary>KD301 (Warn and recover instead of crashing where an error can be returned): code the rule flags, and where.</summary>
+    public class KD301Diagnostics
     {
+        private const string CalleeResults = """
+            class C
+            {
+                static int Fill(ShmemInode file, long index, out Folio? page) { page = null; return file.SizePages > index ? 0 : -Errno.ENOSPC; }
+
+                // Seed 001's exact shape: the crash tests what a callee handed back.
+                int Mcopy(ShmemInode file, long index)
+                {
+                    Folio? page;
+                    int err = Fill(file, index, out page);
+                    {|#0:Kernel.BugOn(page != null)|};
+                    {|#1:Kernel.BugOn(Fill(file, index + 1, out _) > 0)|};
+                    int copied = err;
+                    {|#2:Kernel.BugOn(copied > 0)|};
+                    {|#3:Kernel.BugOn(file.SizePages < 0)|};                              // no callee: the rule's own severity
+                    return err;
+                }
+            }
+            """;
+
         [Fact]
         public Task BugOnWhereAnErrorCanBeReturned() => Verify.VerifyAnalyzerAsync("""
             class C
@@ -42,41 +63,25 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
             }
             """);
 
-        private const string CalleeResults = """
-            class C
-            {
-                static int Fill(ShmemInode file, long index, out Folio? page) { page = null; return file.SizePages > index ? 0 : -Errno.ENOSPC; }
-
-                // Seed 001's exact shape: the crash tests what a callee handed back.
-                int Mcopy(ShmemInode file, long index)
-                {
-                    Folio? page;
-                    int err = Fill(file, index, out page);
-                    {|#0:Kernel.BugOn(page != null)|};
-                    {|#1:Kernel.BugOn(Fill(file, index + 1, out _) > 0)|};
-                    int copied = err;
-                    {|#2:Kernel.BugOn(copied > 0)|};
-                    {|#3:Kernel.BugOn(file.SizePages < 0)|};                              // no callee: the rule's own severity
-                    return err;
-                }
-            }
-            """;
-
         [Fact]
         public async Task CalleeResultsTakeTheConfiguredSeverity()
         {
             var strict = new System.Collections.Generic.Dictionary<string, string> { ["kernel_discipline.KD301.callee_result_severity"] = "error" };
             await Verify.VerifyAnalyzerAsync(CalleeResults, strict,
-                Verify.Diagnostic("KD301").WithLocation(0).WithSeverity(DiagnosticSeverity.Error),
-                Verify.Diagnostic("KD301").WithLocation(1).WithSeverity(DiagnosticSeverity.Error),
-                Verify.Diagnostic("KD301").WithLocation(3).WithSeverity(DiagnosticSeverity.Warning),
-                Verify.Diagnostic("KD301").WithLocation(2).WithSeverity(DiagnosticSeverity.Warning)); // copied = err: a local copy of a local, not followed
+                BugOn(0, "page != null", DiagnosticSeverity.Error),
+                BugOn(1, "Fill(file, index + 1, out _) > 0", DiagnosticSeverity.Error),
+                BugOn(3, "file.SizePages < 0", DiagnosticSeverity.Warning),
+                BugOn(2, "copied > 0", DiagnosticSeverity.Warning)); // copied = err: a local copy of a local, not followed
             await Verify.VerifyAnalyzerAsync(CalleeResults,
-                Verify.Diagnostic("KD301").WithLocation(0).WithSeverity(DiagnosticSeverity.Warning),
-                Verify.Diagnostic("KD301").WithLocation(1).WithSeverity(DiagnosticSeverity.Warning),
-                Verify.Diagnostic("KD301").WithLocation(2).WithSeverity(DiagnosticSeverity.Warning),
-                Verify.Diagnostic("KD301").WithLocation(3).WithSeverity(DiagnosticSeverity.Warning));
+                BugOn(0, "page != null", DiagnosticSeverity.Warning),
+                BugOn(1, "Fill(file, index + 1, out _) > 0", DiagnosticSeverity.Warning),
+                BugOn(2, "copied > 0", DiagnosticSeverity.Warning),
+                BugOn(3, "file.SizePages < 0", DiagnosticSeverity.Warning));
         }
+
+        /// <summary>KD301 at markup location <paramref name="marker"/>, on <c>Kernel.BugOn(condition)</c> in a method returning -errno.</summary>
+        private static DiagnosticResult BugOn(int marker, string condition, DiagnosticSeverity severity) =>
+            Verify.Diagnostic("KD301").WithLocation(marker).WithSeverity(severity).WithArguments($"Kernel.BugOn({condition})", "-Errno.EINVAL");
 
         [Fact]
         public Task WhereNothingCanBeReturnedOrKD102AlreadySaysIt() => Verify.VerifyAnalyzerAsync("""
@@ -107,54 +112,6 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                     {|KD102:Kernel.BugOn(pte == null)|};                           // reported once, as KD102
                     pte.Unlock();
                     return 0;
-                }
-            }
-            """);
-
-        [Fact]
-        public Task FixWarnsOnceAndReturnsTheMethodsError() => VerifyFix.VerifyCodeFixAsync("""
-            class C
-            {
-                int Install(ShmemInode file, long index, Folio folio)
-                {
-                    {|KD301:Kernel.BugOn(file.AddToPageCache(index, folio) != 0)|};
-                    return 0;
-                }
-
-                VmFault Fault(Folio folio)
-                {
-                    {|KD301:Kernel.BugOn(folio.IsFreed)|};
-                    return VmFault.None;
-                }
-
-                bool Ok(Folio folio)
-                {
-                    {|KD301:Kernel.BugOn(folio.MapCount < 0)|};
-                    return true;
-                }
-            }
-            """, """
-            class C
-            {
-                int Install(ShmemInode file, long index, Folio folio)
-                {
-                    if (Kernel.WarnOnOnce(file.AddToPageCache(index, folio) != 0))
-                        return -Errno.EINVAL;
-                    return 0;
-                }
-
-                VmFault Fault(Folio folio)
-                {
-                    if (Kernel.WarnOnOnce(folio.IsFreed))
-                        return VmFault.SigBus;
-                    return VmFault.None;
-                }
-
-                bool Ok(Folio folio)
-                {
-                    if (Kernel.WarnOnOnce(folio.MapCount < 0))
-                        return false;
-                    return true;
                 }
             }
             """);

@@ -1,12 +1,11 @@
 using System.Threading.Tasks;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
-using VerifyFix = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
-    KernelDiscipline.Analyzers.KernelDisciplineAnalyzer, KernelDiscipline.CodeFixes.MatchFollFlagsCodeFix>;
 
-namespace KernelDiscipline.Analyzers.Tests.Rules
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD303
 {
-    public class KD303Tests
+    /// <summary>KD303 (Match the FOLL flags to the pages array): code the rule flags, and where.</summary>
+    public class KD303Diagnostics
     {
         [Fact]
         public Task FlagsThatDoNotMatchThePages() => Verify.VerifyAnalyzerAsync("""
@@ -30,29 +29,6 @@ namespace KernelDiscipline.Analyzers.Tests.Rules
                     Gup.PinUserPages(mm, addr, 1, GupFlags.Write | GupFlags.Longterm, new Folio?[1]);
                     Gup.GetUserPages(mm, addr, 1, GupFlags.Get, maybe);
                     Gup.GetUserPages(mm, addr, 1, unknown, null);
-                }
-            }
-            """);
-
-        [Fact]
-        public Task FixDropsOrAddsTheFlag() => VerifyFix.VerifyCodeFixAsync("""
-            class C
-            {
-                void Calls(MmStruct mm, ulong addr, Folio?[] pages)
-                {
-                    {|KD303:Gup.GetUserPages(mm, addr, 1, GupFlags.Get | GupFlags.Write, null)|};
-                    {|KD303:Gup.GetUserPages(mm, addr, 1, GupFlags.Populate, pages)|};
-                    {|KD303:Gup.PinUserPages(mm, addr, 1, GupFlags.Get, pages)|};
-                }
-            }
-            """, """
-            class C
-            {
-                void Calls(MmStruct mm, ulong addr, Folio?[] pages)
-                {
-                    Gup.GetUserPages(mm, addr, 1, GupFlags.Write, null);
-                    Gup.GetUserPages(mm, addr, 1, GupFlags.Populate | GupFlags.Get, pages);
-                    Gup.PinUserPages(mm, addr, 1, GupFlags.None, pages);
                 }
             }
             """);
