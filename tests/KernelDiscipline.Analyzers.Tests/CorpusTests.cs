@@ -34,7 +34,7 @@ namespace KernelDiscipline.Analyzers.Tests
             {
                 string source = File.ReadAllText(file);
                 var compilation = TestProject.Compile(source, TestProject.RunningFrameworkReferences); // System.Threading.Lock is .NET 9+
-                CSharpAnalyzerVerifier<KernelDisciplineAnalyzer>.AssertCompiles(compilation, Path.GetFileName(file));
+                TestProject.AssertCompiles(compilation, Path.GetFileName(file));
                 var exceptions = new List<string>();
                 var diagnostics = await TestProject.AnalyzeAsync(compilation, new KernelDisciplineAnalyzer(), analyzerExceptions: exceptions);
                 Assert.Empty(exceptions);

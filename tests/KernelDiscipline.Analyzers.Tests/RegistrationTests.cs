@@ -61,7 +61,7 @@ namespace KernelDiscipline.Analyzers.Tests
                 compilation = compilation.WithOptions(compilation.Options.WithOutputKind(OutputKind.ConsoleApplication));
             }
 
-            CSharpAnalyzerVerifier<KernelDisciplineAnalyzer>.AssertCompiles(compilation, name);
+            TestProject.AssertCompiles(compilation, name);
             var byBlocks = await Run(compilation, KernelDisciplineAnalyzer.Registration.CodeBlocks);
             var byTree = await Run(compilation, KernelDisciplineAnalyzer.Registration.TreeScan);
             Assert.Equal(byBlocks, byTree);

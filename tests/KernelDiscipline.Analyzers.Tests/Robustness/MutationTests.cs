@@ -42,7 +42,7 @@ namespace KernelDiscipline.Analyzers.Tests.Robustness
                     foreach (var analyzer in AllAnalyzers())
                     {
                         var exceptions = new List<string>();
-                        var diagnostics = await TestProject.AnalyzeAsync(TestProject.Compile(mutant), analyzer, null, exceptions);
+                        var diagnostics = await TestProject.AnalyzeAsync(TestProject.Compile(mutant), analyzer, exceptions);
                         exceptions.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.ToString()));
                         if (exceptions.Count > 0)
                         {

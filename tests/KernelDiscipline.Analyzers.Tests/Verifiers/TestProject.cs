@@ -7,11 +7,14 @@ using KernelDiscipline.Runtime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Text;
+using Xunit;
 
 namespace KernelDiscipline.Analyzers.Tests.Verifiers
 {
-    /// <summary>Compiles test sources against .NET 8 reference assemblies and the real Runtime assembly.</summary>
+    /// <summary>
+    /// Compiles and analyses sources outside the test framework, for what it lacks: the corpus comparisons, the
+    /// samples, the robustness runs and compile-only checks. The framework tests share its references and options.
+    /// </summary>
     internal static class TestProject
     {
         public static readonly CSharpParseOptions ParseOptions = new CSharpParseOptions(LanguageVersion.Latest);
@@ -55,44 +58,27 @@ namespace KernelDiscipline.Analyzers.Tests.Verifiers
                 References,
                 CompilationOptions);
 
-        public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, DiagnosticAnalyzer analyzer,
-            IReadOnlyDictionary<string, string>? options = null, List<string>? analyzerExceptions = null)
+        /// <summary>Fails when <paramref name="compilation"/> has errors: for sources analysed outside the test framework.</summary>
+        public static void AssertCompiles(Compilation compilation, string what)
         {
-            var configProvider = new TestConfigProvider(options ?? new Dictionary<string, string>());
-            var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, configProvider);
-            var withAnalyzers = compilation.WithAnalyzers(
-                ImmutableArray.Create(analyzer),
-                new CompilationWithAnalyzersOptions(analyzerOptions, (exception, _, _) => analyzerExceptions?.Add(exception.ToString()),
-                    concurrentAnalysis: false, logAnalyzerExecutionTime: false));
-            return await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            Assert.True(errors.Count == 0, $"The {what} does not compile:\n" + string.Join("\n", errors));
         }
 
-        /// <summary>Gives every tree the same .editorconfig key/values.</summary>
-        private sealed class TestConfigProvider : AnalyzerConfigOptionsProvider
+        /// <summary>
+        /// What <paramref name="analyzer"/> reports on <paramref name="compilation"/>; its exceptions go to
+        /// <paramref name="analyzerExceptions"/>. With concurrent execution, as the compiler and the framework tests run
+        /// it: the answer must not depend on thread timing (DeterminismTests).
+        /// </summary>
+        public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, DiagnosticAnalyzer analyzer,
+            List<string>? analyzerExceptions = null)
         {
-            private readonly Options options;
-
-            public TestConfigProvider(IReadOnlyDictionary<string, string> values) => options = new Options(values);
-
-            public override AnalyzerConfigOptions GlobalOptions => options;
-
-            public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => options;
-
-            public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => options;
-
-            private sealed class Options : AnalyzerConfigOptions
-            {
-                private readonly IReadOnlyDictionary<string, string> values;
-
-                public Options(IReadOnlyDictionary<string, string> values) => this.values = values;
-
-                public override bool TryGetValue(string key, out string value)
-                {
-                    bool found = values.TryGetValue(key, out var text);
-                    value = text ?? string.Empty;
-                    return found;
-                }
-            }
+            var withAnalyzers = compilation.WithAnalyzers(
+                ImmutableArray.Create(analyzer),
+                new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                    (exception, _, _) => analyzerExceptions?.Add(exception.ToString()),
+                    concurrentAnalysis: true, logAnalyzerExecutionTime: false));
+            return await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -1,0 +1,194 @@
+using System.Threading.Tasks;
+using Xunit;
+using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
+
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
+{
+    /// <summary>KD302 (Undo what the method charged before it returns an error): code that keeps the rule, on which nothing is reported.</summary>
+    public class KD302Valid
+    {
+        [Fact]
+        public Task TheReviewedShapes() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                static int Install(Folio folio) => 0;
+                static bool Copy(Folio folio) => true;
+
+                // Seed 001 after the review: every error path gives back what it took, in reverse order.
+                int Fill(ShmemInode inode, long index, ref Folio? filled)
+                {
+                    int ret = inode.AcctBlocks(1);
+                    if (ret < 0)
+                        return ret;
+                    var folio = Folio.Alloc();
+                    if (!Copy(folio))
+                    {
+                        filled = folio; // handed to the caller, who retries with it
+                        inode.UnacctBlocks(1);
+                        return -Errno.ENOENT;
+                    }
+
+                    ret = inode.AddToPageCache(index, folio);
+                    if (ret < 0)
+                        goto out_release;
+                    ret = Install(folio);
+                    if (ret < 0)
+                        goto out_delete;
+                    return 0; // success keeps the charges: the PTE owns the folio, the cache its entry
+                out_delete:
+                    inode.DeleteFromPageCache(index, folio);
+                out_release:
+                    folio.Put();
+                    inode.UnacctBlocks(1);
+                    return ret;
+                }
+
+                // The failed charge took nothing.
+                VmFault Fault(ShmemInode inode)
+                {
+                    if (inode.AcctBlocks(1) < 0)
+                        return VmFault.SigBus;
+                    var folio = Folio.Alloc();
+                    if (inode.AddToPageCache(0, folio) != 0)
+                    {
+                        folio.Put();
+                        inode.UnacctBlocks(1);
+                        return VmFault.None;
+                    }
+
+                    return VmFault.None;
+                }
+
+                // Returned, stored or kept on success; an unknown result is not an error exit.
+                Folio Allocate() => Folio.Alloc();
+
+                Folio? kept;
+
+                int Keep(Folio folio, bool bad)
+                {
+                    folio.Get();
+                    kept = folio;
+                    return bad ? -Errno.EINVAL : 0;
+                }
+
+                int Unknown(ShmemInode inode, int other)
+                {
+                    int ret = inode.AcctBlocks(1);
+                    if (ret < 0)
+                        return ret;
+                    ret = other;
+                    return ret;
+                }
+
+                long Pin(MmStruct mm, ulong addr, Folio?[] pages, bool bad)
+                {
+                    long pinned = Gup.PinUserPages(mm, addr, pages.Length, GupFlags.None, pages);
+                    if (pinned <= 0)
+                        return pinned;
+                    if (bad)
+                    {
+                        Gup.UnpinUserPages(pages, (int)pinned);
+                        return -Errno.EINVAL;
+                    }
+
+                    return pinned;
+                }
+
+                // try/finally gives it back on every path.
+                int Finally(ShmemInode inode, bool bad)
+                {
+                    if (inode.AcctBlocks(1) != 0)
+                        return -Errno.ENOSPC;
+                    try
+                    {
+                        if (bad)
+                            return -Errno.EIO;
+                        return 0;
+                    }
+                    finally
+                    {
+                        inode.UnacctBlocks(1);
+                    }
+                }
+            }
+            """);
+            [Fact]
+        public Task RetriesLoopsSwitchesAndLambdasThatUndo() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            class C
+            {
+                static int Helper(ShmemInode inode) => -Errno.EAGAIN;
+
+                int Retry(ShmemInode inode, Pmd pmd, ulong addr)
+                {
+                retry:
+                    int ret = inode.AcctBlocks(1);
+                    if (ret < 0)
+                        return ret;
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        inode.UnacctBlocks(1);
+                        goto retry;
+                    }
+
+                    pte.Unlock();
+                    return 0;
+                }
+
+                int Loop(ShmemInode inode, int n)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        if (inode.AcctBlocks(1) != 0)
+                        {
+                            if (i > 0)
+                                inode.UnacctBlocks(i);
+                            return -Errno.ENOSPC;
+                        }
+                    }
+
+                    return 0;
+                }
+
+                int Using(ShmemInode inode, Folio folio)
+                {
+                    int ret = inode.AddToPageCache(0, folio);
+                    if (ret != 0)
+                        return ret;
+                    ret = Helper(inode);
+                    if (ret == -Errno.EAGAIN)
+                    {
+                        inode.DeleteFromPageCache(0, folio);
+                        return ret;
+                    }
+
+                    return 0;
+                }
+
+                long Switch(ShmemInode inode, int kind)
+                {
+                    if (inode.AcctBlocks(1) < 0)
+                        return -Errno.ENOSPC;
+                    switch (kind)
+                    {
+                        case 0:
+                            inode.UnacctBlocks(1);
+                            return -Errno.EINVAL;
+                        default:
+                            return 0;
+                    }
+                }
+
+                int Lambda(ShmemInode inode)
+                {
+                    if (inode.AcctBlocks(1) < 0)
+                        return -Errno.ENOSPC;
+                    Action undo = () => inode.UnacctBlocks(1);
+                    undo();
+                    return -Errno.EINTR;
+                }
+            }
+            """);
+    }
+}
