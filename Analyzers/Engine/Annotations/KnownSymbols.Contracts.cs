@@ -247,13 +247,16 @@ namespace KernelDiscipline.Analyzers.Engine
             ITypeSymbol? type = null;
             ISymbol? last = null;
             bool isStaticContext = annotated.IsStatic && method is null;
-            foreach (var parameter in method?.Parameters ?? default)
+            if (method != null)
             {
-                if (parameter.Name == segments[0])
+                foreach (var parameter in method.Parameters)
                 {
-                    id = Capability.Parameter(parameter);
-                    type = parameter.Type;
-                    last = parameter;
+                    if (parameter.Name == segments[0])
+                    {
+                        id = Capability.Parameter(parameter);
+                        type = parameter.Type;
+                        last = parameter;
+                    }
                 }
             }
 

@@ -489,6 +489,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 case ControlFlowBranchSemantics.Return:
                     // Read the returned value before the finally regions run (they reuse the value cache).
                     var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
+                    CheckRefReturn(facts, valueOperation); // before the finally regions give the lock back
                     if (Through(branch, ref key, facts) != null)
                     {
                         Exit(key, facts, valueOperation, returned, ExitSyntax(branch, valueOperation));

@@ -158,22 +158,25 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>
         /// This capability with its root replaced by what <paramref name="root"/> makes of it (null: no counterpart, so
-        /// no result): how a callee's <c>mm.MmapLock</c> becomes the caller's <c>other.MmapLock</c>.
+        /// no result): how a callee's <c>mm.MmapLock</c> becomes the caller's <c>other.MmapLock</c>. Member steps are
+        /// made by <paramref name="member"/> when given (the engine's, which knows that a map's <c>Ptl</c> is its site's lock).
         /// </summary>
-        public Capability? Rebase(Func<Capability, Capability?> root)
+        public Capability? Rebase(Func<Capability, Capability?> root, Func<Capability, ISymbol, Capability>? member = null)
         {
             if (Owner is null)
             {
                 return root(this);
             }
 
-            var owner = Owner.Rebase(root);
+            var owner = Owner.Rebase(root, member);
             if (owner is null)
             {
                 return null;
             }
 
-            return Kind == CapabilityKind.Member ? owner.Member(Symbol!) : owner.Element((IndexPart[])Indices!);
+            return Kind != CapabilityKind.Member ? owner.Element((IndexPart[])Indices!)
+                : member != null ? member(owner, Symbol!)
+                : owner.Member(Symbol!);
         }
 
         public bool Equals(Capability? other)

@@ -62,6 +62,26 @@ namespace KernelDiscipline.Analyzers.Engine
                 _ => null,
             }) : null;
 
+        /// <summary>
+        /// KD205 at a <c>return ref</c> of a guarded member: the reference outlives the lock unless the callers hold it by
+        /// contract ([MustHold]), whatever this body holds.
+        /// </summary>
+        private void CheckRefReturn(FlowFacts facts, IOperation? value)
+        {
+            if (value is null || function is not ({ ReturnsByRef: true } or { ReturnsByRefReadonly: true }) || !ChecksGuards ||
+                Unwrap(value) is not IMemberReferenceOperation member || known.GuardOf(member.Member) is not { Pointee: false, Lock: { } guardLock })
+            {
+                return;
+            }
+
+            var owner = member.Instance is null or IInstanceReferenceOperation ? Capability.This : ValueOf(member.Instance).Lock;
+            var id = guardLock.Rebase(root => root.Kind == CapabilityKind.This ? owner : root, memberStep);
+            if (id != null && !(facts.Locks.TryGet(id, out var held) && held.Source == LockSource.Contract && !held.May))
+            {
+                findings!.Guards.Add(new GuardedAccessFinding(GuardProblem.ReferenceEscapes, member.Syntax, member.Member, Describe(id), pointee: false, somePaths: false, ContractText(id)));
+            }
+        }
+
         /// <summary>KD206 at an exit: a [MustHold] lock the body gave back and did not take again (unless it is [Releases]).</summary>
         private void CheckContractsAtExit(FlowFacts facts, SyntaxNode? exit)
         {
@@ -143,7 +163,7 @@ namespace KernelDiscipline.Analyzers.Engine
             private void CheckGuard(IOperation at, GuardInfo guard, ISymbol member, AbstractValue owner, Access access)
             {
                 // The lock is the guard's, on the member's owner: other.value needs other.gate.
-                var id = guard.Lock!.Rebase(root => root.Kind == CapabilityKind.This ? owner.Lock : root);
+                var id = guard.Lock!.Rebase(root => root.Kind == CapabilityKind.This ? owner.Lock : root, engine.memberStep);
                 if (id is null)
                 {
                     return; // an owner the analysis cannot name: nothing to compare with
@@ -237,12 +257,14 @@ namespace KernelDiscipline.Analyzers.Engine
                     return InCaller(invocation, callee, receiver);
                 }
 
-                return callee.Rebase(root => root.Kind switch
-                {
-                    CapabilityKind.This => receiver.Lock,
-                    CapabilityKind.Static => root,
-                    _ => null,
-                });
+                return callee.Rebase(
+                    root => root.Kind switch
+                    {
+                        CapabilityKind.This => receiver.Lock,
+                        CapabilityKind.Static => root,
+                        _ => null,
+                    },
+                    engine.memberStep);
             }
 
             /// <summary>A property's accessors, as the access uses them, checked against their contracts.</summary>

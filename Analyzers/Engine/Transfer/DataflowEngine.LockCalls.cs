@@ -330,7 +330,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
             /// <summary>The caller's identity of a lock the callee names through its parameters or <c>this</c>.</summary>
             private Capability? InCaller(IInvocationOperation invocation, Capability callee, AbstractValue receiver) =>
-                callee.Rebase(root =>
+                callee.Rebase(
+                    root =>
                 {
                     if (root.Kind == CapabilityKind.This)
                     {
@@ -354,7 +355,8 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
 
                     return null;
-                });
+                },
+                    engine.memberStep);
 
             private void NoteSleep()
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -14,6 +15,19 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly Dictionary<ISymbol, Capability> roots = new Dictionary<ISymbol, Capability>(SymbolEqualityComparer.Default);
 
         private readonly Dictionary<(Capability Owner, ISymbol Member), Capability> members = new Dictionary<(Capability, ISymbol), Capability>(MemberStepComparer.Instance);
+
+        /// <summary><see cref="MemberOf"/> as a rebasing's member step (made once per body: a method group would allocate per call).</summary>
+        private Func<Capability, ISymbol, Capability>? memberStepCache;
+
+        private Func<Capability, ISymbol, Capability> memberStep => memberStepCache ??= MemberStep;
+
+        private Capability MemberStep(Capability owner, ISymbol member) =>
+            MemberOf(owner, member, known.LockClassOf(member) ?? known.LockClassOf(member switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            }));
 
         /// <summary>The capability of a variable, or of <c>this</c> (the function stands for it in a <see cref="PathKey"/>).</summary>
         private Capability RootOf(ISymbol root)

@@ -287,7 +287,7 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             foreach (var held in facts.Locks.Held.Values)
             {
-                if (held.Class != null && held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted))
+                if (held.Class != null && IsOwnedHere(held))
                 {
                     findings!.HeldClassesAtSomeExit.Add(held.Class);
                 }
@@ -299,7 +299,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 heldAtEveryExit = new Dictionary<Capability, LockFact>();
                 foreach (var held in facts.Locks.Held.Values)
                 {
-                    if (!held.May && held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted))
+                    if (!held.May && IsOwnedHere(held))
                     {
                         heldAtEveryExit[held.Id] = held;
                     }
@@ -324,11 +324,36 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (var held in facts.Locks.Held.Values)
             {
                 // A lock taken twice was reported there: the thread never gets past it, so what it leaves is not new.
-                if (held.Source is not (LockSource.Map or LockSource.Contract or LockSource.Asserted) && !held.Reported && !held.Quiet)
+                if (IsOwnedHere(held) && !held.Reported && !held.Quiet)
                 {
                     findings!.Locks.Add(new LockFinding(LockProblem.HeldAtExit, held.Site, held.Class, held));
                 }
             }
+        }
+
+        /// <summary>
+        /// A lock this body answers for at its exits: not a site's (KD103's), not its callers' (held by contract, or
+        /// taken again after it gave one back), not an assumption.
+        /// </summary>
+        private bool IsOwnedHere(LockFact held)
+        {
+            if (held.Source is LockSource.Map or LockSource.Contract or LockSource.Asserted)
+            {
+                return false;
+            }
+
+            if (function != null && known.HasContracts)
+            {
+                foreach (var contract in known.ContractOf(function).MustHold)
+                {
+                    if (held.Id.Equals(contract.Lock))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
         }
 
         private void LockFinding(LockFinding finding)

@@ -1,0 +1,387 @@
+using System.Threading.Tasks;
+using KernelDiscipline.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
+
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
+{
+    /// <summary>KD205 (Hold the lock that guards the data): code that keeps the rule, on which nothing is reported.</summary>
+    public class KD205Valid
+    {
+        [Fact]
+        public Task MonitorShapes() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                public Counter() => count = 1; // not shared yet
+
+                ~Counter() => count = 0;
+
+                public void Add()
+                {
+                    lock (gate)
+                        count++;
+                }
+
+                public int EarlyReturn(bool skip)
+                {
+                    lock (gate)
+                    {
+                        if (skip)
+                            return count;
+                        count++;
+                        return count;
+                    }
+                }
+
+                public void BreakOutOfALock(int[] values)
+                {
+                    foreach (var value in values)
+                    {
+                        lock (gate)
+                        {
+                            if (value < 0)
+                                break;
+                            count += value;
+                        }
+                    }
+                }
+
+                public void TryFinally()
+                {
+                    System.Threading.Monitor.Enter(gate);
+                    try
+                    {
+                        count = 2;
+                    }
+                    finally
+                    {
+                        System.Threading.Monitor.Exit(gate);
+                    }
+                }
+
+                public bool TimedTry()
+                {
+                    if (!System.Threading.Monitor.TryEnter(gate, 10))
+                        return false;
+                    count++;
+                    System.Threading.Monitor.Exit(gate);
+                    return true;
+                }
+
+                public void PerInstance(Counter other)
+                {
+                    lock (other.gate)
+                        other.count = other.count + 1;
+                }
+
+                public int ReleasedOnOnePathOnly(bool early)
+                {
+                    System.Threading.Monitor.Enter(gate);
+                    if (early)
+                    {
+                        int seen = count;
+                        System.Threading.Monitor.Exit(gate);
+                        return seen;
+                    }
+
+                    count = 3;
+                    System.Threading.Monitor.Exit(gate);
+                    return 0;
+                }
+
+                [MustHold(nameof(gate))]
+                private void AddLocked() => count++;
+
+                public void LocalFunctionCalledUnderTheLock()
+                {
+                    lock (gate)
+                    {
+                        Bump();
+                        Bump();
+                    }
+
+                    void Bump() => count++;
+                }
+
+                public System.Action Later() => [MustHold(nameof(gate))] () => count++;
+
+                [ContextUnsafe("read once at start-up, before any other thread sees the counter")]
+                public int Peek() => count;
+
+                public void Asserted()
+                {
+                    Lockdep.AssertHeld(gate);
+                    count++;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task PerInstanceLockDoesNotCoverAnotherInstanceExceptItsOwn() => Verify.VerifyAnalyzerAsync("""
+            sealed class Node
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int value;
+
+                public void Copy(Node other)
+                {
+                    int v;
+                    lock (other.gate)
+                        v = other.value;
+                    lock (gate)
+                        value = v;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task RuntimeLocksModesAndStatics() => Verify.VerifyAnalyzerAsync("""
+            [assembly: LockClassDeclaration("table_sem", LockKind.Sleeping, 0)]
+            [assembly: LockClassDeclaration("registry", LockKind.Spinning, 0)]
+
+            sealed class Table
+            {
+                private static readonly TicketLock registryLock = new(LockClass.Declare("registry", LockKind.Spinning, 0));
+
+                [GuardedBy(nameof(registryLock))]
+                private static int tables;
+
+                private readonly RwSemaphore sem = new(LockClass.Declare("table_sem", LockKind.Sleeping, 0));
+                private readonly KernelMutex mutex = new(LockClass.Declare("table_sem", LockKind.Sleeping, 0));
+
+                [GuardedBy(nameof(sem))]
+                private int entries;
+
+                [GuardedBy(nameof(mutex))]
+                private int owners;
+
+                public static void Register()
+                {
+                    registryLock.Lock();
+                    tables++;
+                    registryLock.Unlock();
+                }
+
+                public int Read()
+                {
+                    sem.DownRead();
+                    int n = entries;
+                    sem.UpRead();
+                    return n;
+                }
+
+                public void Write()
+                {
+                    using (sem.WriteScope())
+                        entries++;
+                }
+
+                public int Guard()
+                {
+                    using var guard = sem.ReadScope();
+                    return entries;
+                }
+
+                public void Own()
+                {
+                    using (mutex.LockScope())
+                        owners++;
+                }
+
+                public bool TryOwn()
+                {
+                    if (!mutex.TryLock())
+                        return false;
+                    owners = 1;
+                    mutex.Unlock();
+                    return true;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task DotNetLockTypes() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            sealed class Services
+            {
+                private readonly SemaphoreSlim mutex = new(1, 1);
+                private readonly ReaderWriterLockSlim rw = new();
+                private SpinLock spin = new(false);
+                private readonly Mutex named = new();
+
+                [GuardedBy(nameof(mutex))] private int a;
+                [GuardedBy(nameof(rw))] private int b;
+                [GuardedBy(nameof(spin))] private int c;
+                [GuardedBy(nameof(named))] private int d;
+
+                public async Task AwaitUnderTheSemaphore()
+                {
+                    await mutex.WaitAsync();
+                    try
+                    {
+                        a++;
+                        await Task.Yield(); // awaiting while holding it is a SemaphoreSlim's purpose
+                        a++;
+                    }
+                    finally
+                    {
+                        mutex.Release();
+                    }
+                }
+
+                public async Task<bool> TimedAsync()
+                {
+                    if (!await mutex.WaitAsync(100))
+                        return false;
+                    a = 0;
+                    mutex.Release();
+                    return true;
+                }
+
+                public int Read()
+                {
+                    rw.EnterReadLock();
+                    try
+                    {
+                        return b;
+                    }
+                    finally
+                    {
+                        rw.ExitReadLock();
+                    }
+                }
+
+                public void Upgrade()
+                {
+                    rw.EnterUpgradeableReadLock();
+                    try
+                    {
+                        if (b > 0)
+                            return;
+                        rw.EnterWriteLock();
+                        b = 1;
+                        rw.ExitWriteLock();
+                        int seen = b;
+                    }
+                    finally
+                    {
+                        rw.ExitUpgradeableReadLock();
+                    }
+                }
+
+                public void Spin()
+                {
+                    bool taken = false;
+                    try
+                    {
+                        spin.Enter(ref taken);
+                        c++;
+                    }
+                    finally
+                    {
+                        if (taken)
+                            spin.Exit();
+                    }
+                }
+
+                public void Owned()
+                {
+                    named.WaitOne();
+                    d++;
+                    named.ReleaseMutex();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task PointeesAndFreeReferences() => Verify.VerifyAnalyzerAsync("""
+            sealed class Buffers
+            {
+                private readonly object gate = new();
+
+                [PtGuardedBy(nameof(gate))]
+                private readonly int[] data = new int[16];
+
+                public int Size() => data.Length;
+
+                public int[] Reference() => data;
+
+                public int Element(int i)
+                {
+                    lock (gate)
+                        return data[i];
+                }
+
+                public void SetElement(int i)
+                {
+                    lock (gate)
+                        data[i] = 1;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task SystemThreadingLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Modern
+            {
+                private readonly System.Threading.Lock gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                public void Statement()
+                {
+                    lock (gate)
+                        count++;
+                }
+
+                public void Scope()
+                {
+                    using (gate.EnterScope())
+                        count++;
+                }
+
+                public void EnterExit()
+                {
+                    gate.Enter();
+                    try
+                    {
+                        count++;
+                    }
+                    finally
+                    {
+                        gate.Exit();
+                    }
+                }
+            }
+            """, null, TestProject.RunningFrameworkReferences);
+
+        [Fact]
+        public Task APtlGuardsWhatItsMapHolds() => Verify.VerifyAnalyzerAsync("""
+            static class Install
+            {
+                [MustHold("pte.Ptl")]
+                static void SetEntry(PteMap pte, ulong address, Pte entry) => pte.Write(address, entry);
+
+                static int Run(Pmd pmd, ulong address, Pte entry)
+                {
+                    var pte = pmd.MapLock(address);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    SetEntry(pte, address, entry);
+                    pte.Unlock();
+                    return 0;
+                }
+            }
+            """);
+    }
+}

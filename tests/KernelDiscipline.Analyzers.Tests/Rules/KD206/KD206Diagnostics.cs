@@ -1,0 +1,114 @@
+using System.Threading.Tasks;
+using Xunit;
+using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
+
+namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
+{
+    /// <summary>KD206 (Call a method only under the locks its contract names): calls and bodies the rule reports.</summary>
+    public class KD206Diagnostics
+    {
+        [Fact]
+        public Task MustHoldWithoutTheLockOrInTheWrongMode() => Verify.VerifyAnalyzerAsync("""
+            static class Vmas
+            {
+                [MustHold("mm.MmapLock", Shared = true)]
+                public static int CountVmas(MmStruct mm) => mm.FindVma(0) is null ? 0 : 1;
+
+                [MustHold("mm.MmapLock")]
+                public static void Unmap(MmStruct mm) => mm.FindVma(0);
+
+                public static int NotHeld(MmStruct mm) => {|#0:CountVmas(mm)|};
+
+                public static void OnlyForRead(MmStruct mm)
+                {
+                    mm.MmapLock.DownRead();
+                    {|#1:Unmap(mm)|};
+                    mm.MmapLock.UpRead();
+                }
+
+                public static int AnotherInstance(MmStruct mm, MmStruct other)
+                {
+                    mm.MmapLock.DownRead();
+                    int n = {|KD206:CountVmas(other)|};
+                    mm.MmapLock.UpRead();
+                    return n;
+                }
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("CountVmas(mm)", "calls CountVmas(), which requires mm.MmapLock held (for read suffices), without holding it"),
+            Verify.Diagnostic("KD206").WithLocation(1).WithArguments("Unmap(mm)", "calls Unmap(), which requires mm.MmapLock held exclusively, while it is held only for read"));
+
+        [Fact]
+        public Task MustNotHoldWithTheLockHeld() => Verify.VerifyAnalyzerAsync("""
+            sealed class Cache
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int size;
+
+                [MustNotHold(nameof(gate))]
+                public void Refill()
+                {
+                    lock (gate)
+                        size = 0;
+                }
+
+                public void Nested()
+                {
+                    lock (gate)
+                    {
+                        {|#0:Refill()|};
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("Refill()", "calls Refill(), which must not be called with gate held (it takes it itself), and gate is held here (taken at line 17)"));
+
+        [Fact]
+        public Task AMustHoldBodyThatGivesBackItsCallersLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Pager
+            {
+                private readonly KernelMutex mutex = new(LockClass.Declare("pager", LockKind.Sleeping, 0));
+
+                [MustHold(nameof(mutex))]
+                public void Drop()
+                {
+                    {|#0:mutex.Unlock()|};
+                }
+
+                [MustHold(nameof(mutex))]
+                [Releases]
+                public void DropByContract() => mutex.Unlock();
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("mutex.Unlock()", "leaves Drop without mutex, which its callers hold by contract ([MustHold]); take it again before returning, or declare the method [Releases]"));
+
+        [Fact]
+        public Task PropertyAccessorsWithContracts() => Verify.VerifyAnalyzerAsync("""
+            sealed class Stats
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int hits;
+
+                public int Hits
+                {
+                    [MustHold(nameof(gate), Shared = true)] get => hits;
+                    [MustHold(nameof(gate))] set => hits = value;
+                }
+
+                public int Read() => {|KD206:Hits|};
+
+                public void Write() => {|KD206:Hits|} = 1;
+
+                public void Locked()
+                {
+                    lock (gate)
+                        Hits = Hits + 1;
+                }
+            }
+            """);
+    }
+}
