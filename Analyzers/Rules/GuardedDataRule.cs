@@ -9,14 +9,23 @@ namespace KernelDiscipline.Analyzers.Rules
     /// <summary>KD205: guarded data read without its lock, written without it held exclusively, or its reference let out.</summary>
     internal static class GuardedDataRule
     {
-        /// <summary>Property naming the lock as the enclosing method's [MustHold] would (absent: no fix).</summary>
+        /// <summary>
+        /// Properties for the fix: the locks the function's [MustHold] would name, exclusively (written somewhere in the
+        /// function) and for read (only read), newline-separated. Every diagnostic of a function carries the same ones,
+        /// so one fix, or Fix All, adds one contract that covers them all.
+        /// </summary>
         public const string MustHoldProperty = "MustHold";
 
-        /// <summary>Property saying that holding the lock for read suffices ("true") or not.</summary>
-        public const string SharedProperty = "Shared";
+        public const string MustHoldSharedProperty = "MustHoldShared";
 
         public static void Report(Findings findings, Action<Diagnostic> report)
         {
+            if (findings.Guards.Count == 0)
+            {
+                return;
+            }
+
+            var properties = ContractProperties(findings.Guards);
             var seen = new HashSet<SyntaxNode>();
             foreach (var finding in findings.Guards)
             {
@@ -26,12 +35,6 @@ namespace KernelDiscipline.Analyzers.Rules
                 }
 
                 bool write = finding.Problem != GuardProblem.ReadWithoutLock;
-                var properties = ImmutableDictionary<string, string?>.Empty;
-                if (finding.ContractText != null)
-                {
-                    properties = properties.Add(MustHoldProperty, finding.ContractText).Add(SharedProperty, write ? "false" : "true");
-                }
-
                 report(Diagnostic.Create(
                     Descriptors.KD205GuardedData,
                     finding.At.GetLocation(),
@@ -40,6 +43,33 @@ namespace KernelDiscipline.Analyzers.Rules
                     Descriptors.GuardedAccess(write ? "writes" : "reads", finding.Member.Name, finding.Lock, finding.Pointee, finding.SomePaths, write,
                         finding.Problem == GuardProblem.WriteUnderShared, finding.Problem == GuardProblem.ReferenceEscapes)));
             }
+        }
+
+        private static ImmutableDictionary<string, string?> ContractProperties(List<GuardedAccessFinding> guards)
+        {
+            var exclusive = new SortedSet<string>(StringComparer.Ordinal);
+            var shared = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var finding in guards)
+            {
+                if (finding.ContractText != null)
+                {
+                    (finding.Problem == GuardProblem.ReadWithoutLock ? shared : exclusive).Add(finding.ContractText);
+                }
+            }
+
+            shared.ExceptWith(exclusive);
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (exclusive.Count > 0)
+            {
+                properties = properties.Add(MustHoldProperty, string.Join("\n", exclusive));
+            }
+
+            if (shared.Count > 0)
+            {
+                properties = properties.Add(MustHoldSharedProperty, string.Join("\n", shared));
+            }
+
+            return properties;
         }
     }
 }
