@@ -8,6 +8,18 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
     /// <summary>KD205 (Hold the lock that guards the data): code that keeps the rule, on which nothing is reported.</summary>
     public class KD205Valid
     {
+        /// <summary>The README's "Guarding data" example, as it stands (usings included): clean.</summary>
+        [Fact]
+        public Task TheReadmeExampleIsClean()
+        {
+            var readme = System.IO.File.ReadAllText(Repository.PathOf("README.md"));
+            int section = readme.IndexOf("## Guarding data", System.StringComparison.Ordinal);
+            int start = readme.IndexOf("```csharp\n", section, System.StringComparison.Ordinal) + "```csharp\n".Length;
+            int end = readme.IndexOf("```", start, System.StringComparison.Ordinal);
+            Assert.True(section >= 0 && start > section && end > start, "README.md has no example under ## Guarding data");
+            return Verify.VerifyAnalyzerAsync(readme.Substring(start, end - start));
+        }
+
         [Fact]
         public Task MonitorShapes() => Verify.VerifyAnalyzerAsync("""
             sealed class Counter

@@ -7,6 +7,18 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
     /// <summary>KD207 (Make lock annotations name what the analyses know): annotations that are right, on which nothing is reported.</summary>
     public class KD207Valid
     {
+        /// <summary>The README's wrapper example pastes as it stands: it compiles and its annotations are all right.</summary>
+        [Fact]
+        public Task TheReadmeWrapperExampleIsClean()
+        {
+            var readme = System.IO.File.ReadAllText(Verifiers.Repository.PathOf("README.md"));
+            int section = readme.IndexOf("## Annotating your own wrappers", System.StringComparison.Ordinal);
+            int start = readme.IndexOf("```csharp\n", section, System.StringComparison.Ordinal) + "```csharp\n".Length;
+            int end = readme.IndexOf("```", start, System.StringComparison.Ordinal);
+            Assert.True(section >= 0 && start > section && end > start, "README.md has no example under ## Annotating your own wrappers");
+            return Verify.VerifyAnalyzerAsync(readme.Substring(start, end - start));
+        }
+
         [Fact]
         public Task EveryKindOfLockExpression() => Verify.VerifyAnalyzerAsync("""
             [assembly: LockClassDeclaration("cache_lock", LockKind.Sleeping, 150)]
