@@ -72,6 +72,24 @@ namespace KernelDiscipline.EndToEnd.Tests
                 }
             }
 
+            public sealed class Guarded
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                [GuardedBy("gaet")] // KD207
+                private int typo;
+
+                public int Kd205() => count++; // KD205
+
+                [MustHold(nameof(gate))]
+                private void Locked() => count += typo;
+
+                public void Kd206() => Locked(); // KD206
+            }
+
             """;
 
         public const string SilentSkip = """
