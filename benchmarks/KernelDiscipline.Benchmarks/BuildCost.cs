@@ -32,6 +32,20 @@ internal static class BuildCost
 
     private static readonly string[] ServerSwitches = { "UseSharedCompilation", "MSBUILDDISABLENODEREUSE", "DOTNET_CLI_USE_MSBUILD_SERVER" };
 
+    /// <summary>
+    /// The consumer projects, measured in the same rounds and pairs: the tracked corpus at three densities, and the
+    /// guarded-data corpus (issue 26) at 30 %.
+    /// </summary>
+    private static readonly Corpus[] Corpora =
+    {
+        new("0% tracked", "d0", 0.0, Guarded: false),
+        new("10% tracked", "d10", 0.1, Guarded: false),
+        new("30% tracked", "d30", 0.3, Guarded: false),
+        new("30% guarded", "g30", 0.3, Guarded: true),
+    };
+
+    private sealed record Corpus(string Label, string Folder, double Density, bool Guarded);
+
     public static void Run(Report report, bool quick)
     {
         int files = quick ? 2 : 6;
@@ -44,16 +58,19 @@ internal static class BuildCost
             string version = "0.1.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
             Expect(Dotnet(RepositoryRoot(), new Dictionary<string, string?>(), "pack", Path.Combine("Package", "KernelDiscipline.Package.csproj"), "-c", "Release", "-o", feed, "-p:PackageVersion=" + version), "pack");
 
-            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, configurations alternating, densities in rounds, 2 warm-up rounds, {runs} pairs)\n");
+            report.Line($"\n## What a build costs a user ({files} files × {methodsPerFile} methods, `dotnet build --no-restore --no-incremental`, configurations alternating, corpora in rounds, 2 warm-up rounds, {runs} pairs)\n");
             report.Line("Without KD: the same project with the package's analyzers excluded (`ExcludeAssets=\"analyzers\"`); the SDK's default analyzers run in both. " +
                 "Added: the median of the differences between the two builds of each pair (each pair runs back to back, so a slow spell of the machine falls on both), " +
                 "± the median distance of a pair's difference from that median. The compile step is the Csc task's own time from MSBuild's performance summary " +
                 "(the compile with its analyzers, without the rest of the build), paired the same way: information beside the targets, which are on wall time.\n");
-            var projects = new Dictionary<double, (string With, string Without)>();
-            foreach (double density in new[] { 0.0, 0.1, 0.3 })
+            var projects = new Dictionary<Corpus, (string With, string Without)>();
+            foreach (var corpus in Corpora)
             {
-                projects[density] = (Consumer(root, density, files, methodsPerFile, feed, version, analyzers: true), Consumer(root, density, files, methodsPerFile, feed, version, analyzers: false));
-                foreach (var project in new[] { projects[density].With, projects[density].Without })
+                var sources = Sources(corpus, files, methodsPerFile);
+                // What is built must be clean: a false positive would fail here rather than add its reporting to the figures.
+                AnalyzerCost.CheckClean(sources.SelectMany(AnalyzerCost.Parse).ToArray());
+                projects[corpus] = (Consumer(root, corpus, sources, feed, version, analyzers: true), Consumer(root, corpus, sources, feed, version, analyzers: false));
+                foreach (var project in new[] { projects[corpus].With, projects[corpus].Without })
                 {
                     Expect(Dotnet(project, ChildEnvironment(root, CompilerMode.FreshProcess), "restore"), "restore");
                 }
@@ -64,17 +81,16 @@ internal static class BuildCost
                 var environment = ChildEnvironment(root, mode);
                 string label = mode == CompilerMode.Server ? "compiler server on (a developer's machine)" : "a fresh compiler per build (UseSharedCompilation=false, as on many CI agents)";
                 report.Line($"\n### {label}\n");
-                report.Line("| tracked density | build without KD ms | build with KD ms | added (paired) | compile step (Csc task) added (paired) |\n|---|---|---|---|---|");
+                report.Line("| corpus | build without KD ms | build with KD ms | added (paired) | compile step (Csc task) added (paired) |\n|---|---|---|---|---|");
                 var targets = new List<Action>(); // printed under the table, not between its rows
-                var densities = new[] { 0.0, 0.1, 0.3 };
-                var samples = densities.ToDictionary(d => d, _ => (With: new List<double>(), Without: new List<double>(), Added: new List<double>(), CompileAdded: new List<double>()));
-                // Rounds over every density, so that a trend (a compiler server's JIT tiering KD's code up over its
-                // first builds) falls on all densities alike: measured one density after another, the first carried it.
+                var samples = Corpora.ToDictionary(c => c, _ => (With: new List<double>(), Without: new List<double>(), Added: new List<double>(), CompileAdded: new List<double>()));
+                // Rounds over every corpus, so that a trend (a compiler server's JIT tiering KD's code up over its
+                // first builds) falls on all corpora alike: measured one corpus after another, the first carried it.
                 for (int i = 0; i < 2 + runs; i++)
                 {
-                    foreach (double density in densities)
+                    foreach (var corpus in Corpora)
                     {
-                        var (with, without) = projects[density];
+                        var (with, without) = projects[corpus];
                         double withTime = 0, withoutTime = 0, withCompile = 0, withoutCompile = 0;
                         for (int k = 0; k < 2; k++)
                         {
@@ -95,7 +111,7 @@ internal static class BuildCost
 
                         if (i >= 2)
                         {
-                            var sample = samples[density];
+                            var sample = samples[corpus];
                             sample.With.Add(withTime);
                             sample.Without.Add(withoutTime);
                             sample.Added.Add(withTime - withoutTime);
@@ -104,18 +120,20 @@ internal static class BuildCost
                     }
                 }
 
-                foreach (double density in densities)
+                foreach (var corpus in Corpora)
                 {
-                    var (withMs, withoutMs, added, compileAdded) = samples[density];
+                    var (withMs, withoutMs, added, compileAdded) = samples[corpus];
                     double baseline = AnalyzerCost.Median(withoutMs), addedMs = AnalyzerCost.Median(added), noise = Spread(added);
                     double percent = 100 * addedMs / baseline;
-                    report.Line($"| {density:P0} | {baseline:F0} ±{Spread(withoutMs):F0} | {AnalyzerCost.Median(withMs):F0} ±{Spread(withMs):F0} | {addedMs:+0;-0} ±{noise:F0} ms ({percent:+0.0;-0.0}%) | {AnalyzerCost.Median(compileAdded):+0;-0} ±{Spread(compileAdded):F0} ms |");
+                    report.Line($"| {corpus.Label} | {baseline:F0} ±{Spread(withoutMs):F0} | {AnalyzerCost.Median(withMs):F0} ±{Spread(withMs):F0} | {addedMs:+0;-0} ±{noise:F0} ms ({percent:+0.0;-0.0}%) | {AnalyzerCost.Median(compileAdded):+0;-0} ±{Spread(compileAdded):F0} ms |");
                     string where = mode == CompilerMode.Server ? "compiler server on" : "fresh compiler per build";
-                    if (density == 0.3)
+                    if (corpus.Density == 0.3)
                     {
-                        targets.Add(() => report.Target($"dotnet build, {where}: KD added wall time at 30% density, % of the build without KD", $"{percent:F1}%", percent <= 3));
+                        // The guarded corpus has the tracked one's bound: the same share of bodies analysed, the same build.
+                        string what = corpus.Guarded ? "at 30% guarded" : "at 30% density";
+                        targets.Add(() => report.Target($"dotnet build, {where}: KD added wall time {what}, % of the build without KD", $"{percent:F1}%", percent <= 3));
                     }
-                    else if (density == 0.0)
+                    else if (corpus.Density == 0.0)
                     {
                         // "Nothing measurable": the pairs' median difference is within their own spread.
                         targets.Add(() => report.Target($"dotnet build, {where}, 0% density: KD adds nothing measurable", $"{addedMs:+0;-0} ms (noise ±{noise:F0} ms)", addedMs <= noise));
@@ -140,7 +158,8 @@ internal static class BuildCost
             }
         }
 
-        OneEditedFile(report, quick);
+        OneEditedFile(report, quick, guarded: false);
+        OneEditedFile(report, quick, guarded: true);
     }
 
     /// <summary>The child builds' environment: a package folder of their own, and the compiler server as <paramref name="mode"/> says.</summary>
@@ -160,15 +179,27 @@ internal static class BuildCost
         return environment;
     }
 
-    /// <summary>The IDE's case: after an edit, the analyzers run on the edited document of a project.</summary>
-    private static void OneEditedFile(Report report, bool quick)
+    /// <summary>
+    /// The IDE's case: after an edit, the analyzers run on the edited document of a project. Tracked: a file of the
+    /// tracked corpus in a project of it; <paramref name="guarded"/>: a file of guarded code (30 % of its methods touch
+    /// guarded members) in a project of the guarded corpus.
+    /// </summary>
+    private static void OneEditedFile(Report report, bool quick, bool guarded)
     {
-        var others = AnalyzerCost.Parse(CorpusGenerator.Corpus(quick ? 200 : 2000, 0.3));
+        Func<int, string> generate = guarded
+            ? methods => CorpusGenerator.GuardedCorpus(methods, 0.3, seed: 7, className: "Edited")
+            : methods => CorpusGenerator.Corpus(methods, 0.3, seed: 7, className: "Edited");
+        var others = AnalyzerCost.Parse(guarded ? CorpusGenerator.GuardedCorpus(quick ? 200 : 2000, 0.3) : CorpusGenerator.Corpus(quick ? 200 : 2000, 0.3));
         // A file of about 300 lines: as many generated methods as fit.
         string edited = string.Empty;
         for (int methods = 10; edited.Split('\n').Length < 300; methods++)
         {
-            edited = CorpusGenerator.Corpus(methods, 0.3, seed: 7, className: "Edited");
+            edited = generate(methods);
+        }
+
+        if (guarded)
+        {
+            AnalyzerCost.CheckClean(others.Append(AnalyzerCost.Parse(edited)[0]).ToArray()); // a false positive fails here, not in the timing
         }
 
         int lines = edited.Split('\n').Length;
@@ -200,9 +231,10 @@ internal static class BuildCost
         }
 
         double added = AnalyzerCost.Median(kd) - AnalyzerCost.Median(empty);
-        report.Line($"\n### One edited file in the IDE ({lines} lines, 30% tracked, in a project of {(quick ? 200 : 2000)} more methods)\n");
+        string kind = guarded ? "guarded" : "tracked";
+        report.Line($"\n### One edited file in the IDE ({lines} lines, 30% {kind}, in a project of {(quick ? 200 : 2000)} more methods{(guarded ? " of the guarded corpus" : string.Empty)})\n");
         report.Line($"GetAnalyzerSemanticDiagnosticsAsync on the edited document, median of {kd.Count}: with KD {AnalyzerCost.Median(kd):F1} ms, with the empty analyzer {AnalyzerCost.Median(empty):F1} ms (binding the file is in both); KD's own time {AnalyzerCost.Median(own):F1} ms.\n");
-        report.Target("one edited 300-line file: time KD adds to the document's analysis", $"{added:F1} ms", added <= 20);
+        report.Target($"one edited 300-line file{(guarded ? " of guarded code (30% guarded)" : string.Empty)}: time KD adds to the document's analysis", $"{added:F1} ms", added <= 20);
     }
 
     private static double Spread(List<double> values)
@@ -211,9 +243,15 @@ internal static class BuildCost
         return AnalyzerCost.Median(values.Select(v => Math.Abs(v - median)).ToList());
     }
 
-    private static string Consumer(string root, double density, int files, int methodsPerFile, string feed, string version, bool analyzers)
+    private static string[] Sources(Corpus corpus, int files, int methodsPerFile) => Enumerable.Range(0, files)
+        .Select(f => corpus.Guarded
+            ? CorpusGenerator.GuardedCorpus(methodsPerFile, corpus.Density, seed: f + 1, className: "Guarded" + f)
+            : CorpusGenerator.Corpus(methodsPerFile, corpus.Density, seed: f + 1, className: "Corpus" + f))
+        .ToArray();
+
+    private static string Consumer(string root, Corpus corpus, string[] sources, string feed, string version, bool analyzers)
     {
-        string project = Path.Combine(root, $"d{density * 100:F0}-{(analyzers ? "with" : "without")}");
+        string project = Path.Combine(root, $"{corpus.Folder}-{(analyzers ? "with" : "without")}");
         Directory.CreateDirectory(project);
         string exclude = analyzers ? string.Empty : " ExcludeAssets=\"analyzers\"";
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
@@ -230,9 +268,9 @@ internal static class BuildCost
             """);
         File.WriteAllText(Path.Combine(project, "nuget.config"),
             $"<configuration><packageSources><add key=\"kernel-discipline-feed\" value=\"{feed}\" /></packageSources></configuration>");
-        for (int f = 0; f < files; f++)
+        for (int f = 0; f < sources.Length; f++)
         {
-            File.WriteAllText(Path.Combine(project, $"Corpus{f}.cs"), CorpusGenerator.Corpus(methodsPerFile, density, seed: f + 1, className: "Corpus" + f));
+            File.WriteAllText(Path.Combine(project, $"Corpus{f}.cs"), sources[f]);
         }
 
         return project;

@@ -40,6 +40,316 @@ internal static class CorpusGenerator
         return picks;
     }
 
+    /// <summary>
+    /// <paramref name="methods"/> methods of a class whose state is guarded by locks of several kinds (an object used
+    /// with <c>lock</c>/Monitor, a ReaderWriterLockSlim, a SemaphoreSlim, the Runtime's RwSemaphore and TicketLock); a
+    /// share <paramref name="density"/> of them touch guarded members, the correct way, in the shapes of
+    /// <see cref="GuardedMethod"/>; the rest are <see cref="Corpus"/>'s plain methods, which the prefilter must let
+    /// through at the price of a name check. The guarded members are declared at every density, so 0 % measures that check.
+    /// </summary>
+    public static string GuardedCorpus(int methods, double density, int seed = 1, string className = "Guarded")
+    {
+        // Lock classes named after the class: a project of several generated files declares each once.
+        var text = new StringBuilder("using System;\nusing System.Collections.Generic;\nusing System.Threading;\nusing System.Threading.Tasks;\nusing KernelDiscipline.Runtime;\n\n")
+            .Append($"[assembly: LockClassDeclaration(\"{className}_table\", LockKind.Sleeping, 0)]\n")
+            .Append($"[assembly: LockClassDeclaration(\"{className}_stats\", LockKind.Spinning, 0)]\n\n");
+        text.Append($$"""
+            public sealed class {{className}}
+            {
+                private readonly object gate = new();
+                private readonly ReaderWriterLockSlim rw = new();
+                private readonly SemaphoreSlim sem = new(1, 1);
+                private readonly RwSemaphore tableSem = new(LockClass.Declare("{{className}}_table", LockKind.Sleeping, 0));
+                private readonly TicketLock statsLock = new(LockClass.Declare("{{className}}_stats", LockKind.Spinning, 0));
+
+                [GuardedBy(nameof(gate))] private long total;
+                [GuardedBy(nameof(gate))] private int pending;
+                [PtGuardedBy(nameof(gate))] private readonly long[] history = new long[64];
+                [GuardedBy(nameof(rw))] private int version;
+                [PtGuardedBy(nameof(rw))] private readonly int[] slots = new int[64];
+                [GuardedBy(nameof(sem))] private int flushed;
+                [PtGuardedBy(nameof(sem))] private readonly List<int> queue = new();
+                [GuardedBy(nameof(tableSem))] private int entries;
+                [GuardedBy(nameof(statsLock))] private long hits;
+
+                private int counter;
+                private static int Work(int x) => (x * 31) ^ (x >> 3);
+
+                [MustHold(nameof(gate))]
+                private void RecordLocked(long amount)
+                {
+                    total += amount;
+                    history[(int)(total & 63)] = amount;
+                }
+
+                [MustHold(nameof(rw), Shared = true)]
+                private int SlotLocked(int index) => slots[index & 63] + version;
+
+                [MustNotHold(nameof(gate))]
+                private long TotalNow()
+                {
+                    lock (gate)
+                        return total;
+                }
+
+
+            """);
+        var picks = Picks(methods, density, seed);
+        int guarded = 0;
+        for (int i = 0; i < methods; i++)
+        {
+            // Shapes in turn rather than by index, so that every shape appears even in a small corpus.
+            text.Append(picks[i] ? GuardedMethod(i, guarded++ % GuardedShapes, className) : PlainMethod(i, i % 7));
+        }
+
+        return text.Append("}\n").ToString();
+    }
+
+    /// <summary>How many methods of <see cref="GuardedCorpus"/> with the same arguments touch guarded members (the same picks as <see cref="TrackedCount"/>).</summary>
+    public static int GuardedCount(int methods, double density, int seed = 1) => TrackedCount(methods, density, seed);
+
+    /// <summary>The kinds of guarded method: one per lock type and mode, and the control-flow shapes KD205 must follow.</summary>
+    public const int GuardedShapes = 14;
+
+    private static string GuardedMethod(int i, int shape, string className) => shape switch
+    {
+        0 => $$"""
+                public long Deposit{{i}}(long amount)
+                {
+                    lock (gate)
+                    {
+                        total += amount;
+                        pending++;
+                        return total;
+                    }
+                }
+
+            """,
+        1 => $$"""
+                public int TryTake{{i}}(int timeoutMs)
+                {
+                    if (!Monitor.TryEnter(gate, timeoutMs))
+                        return -1;
+                    try
+                    {
+                        if (pending == 0)
+                            return 0;
+                        pending--;
+                        return pending;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(gate);
+                    }
+                }
+
+            """,
+        2 => $$"""
+                public int ReadSlot{{i}}(int index)
+                {
+                    rw.EnterReadLock();
+                    try
+                    {
+                        if (index < 0)
+                            return -1;
+                        return SlotLocked(index) + slots[(index + 1) & 63];
+                    }
+                    finally
+                    {
+                        rw.ExitReadLock();
+                    }
+                }
+
+            """,
+        3 => $$"""
+                public void WriteSlot{{i}}(int index, int value)
+                {
+                    rw.EnterWriteLock();
+                    try
+                    {
+                        slots[index & 63] = value;
+                        version++;
+                    }
+                    finally
+                    {
+                        rw.ExitWriteLock();
+                    }
+                }
+
+            """,
+        4 => $$"""
+                public bool Publish{{i}}(int index, int value)
+                {
+                    rw.EnterUpgradeableReadLock();
+                    try
+                    {
+                        if (slots[index & 63] == value)
+                            return false;
+                        rw.EnterWriteLock();
+                        try
+                        {
+                            slots[index & 63] = value;
+                            version++;
+                        }
+                        finally
+                        {
+                            rw.ExitWriteLock();
+                        }
+
+                        return true;
+                    }
+                    finally
+                    {
+                        rw.ExitUpgradeableReadLock();
+                    }
+                }
+
+            """,
+        5 => $$"""
+                public async Task<int> Flush{{i}}(int item)
+                {
+                    await sem.WaitAsync();
+                    try
+                    {
+                        queue.Add(item);
+                        await Task.Yield();
+                        flushed += queue.Count;
+                        queue.Clear();
+                        return flushed;
+                    }
+                    finally
+                    {
+                        sem.Release();
+                    }
+                }
+
+            """,
+        6 => $$"""
+                public int Record{{i}}(long amount)
+                {
+                    lock (gate)
+                    {
+                        if (amount <= 0)
+                            return -1;
+                        RecordLocked(amount);
+                        return pending;
+                    }
+                }
+
+            """,
+        7 => $$"""
+                public int Spread{{i}}(int seed)
+                {
+                    lock (gate)
+                    {
+                        Put(seed);
+                        Put(seed + 1);
+                    }
+
+                    return seed;
+
+                    void Put(int v) => history[v & 63] = v;
+                }
+
+            """,
+        8 => $$"""
+                public long Sum{{i}}(int[] values)
+                {
+                    long seen = 0;
+                    foreach (var value in values)
+                    {
+                        lock (gate)
+                        {
+                            if (value < 0)
+                                break;
+                            total += value;
+                            seen = total;
+                        }
+                    }
+
+                    return seen;
+                }
+
+            """,
+        9 => $$"""
+                public int Entries{{i}}(bool add)
+                {
+                    if (add)
+                    {
+                        using (tableSem.WriteScope())
+                            entries++;
+                        return 0;
+                    }
+
+                    tableSem.DownRead();
+                    int n = entries;
+                    tableSem.UpRead();
+                    return n;
+                }
+
+            """,
+        10 => $$"""
+                public long Hit{{i}}()
+                {
+                    statsLock.Lock();
+                    long seen = ++hits;
+                    statsLock.Unlock();
+                    return seen;
+                }
+
+            """,
+        11 => $$"""
+                public long Transfer{{i}}({{className}} other, long amount)
+                {
+                    lock (other.gate)
+                    {
+                        if (other.total < amount)
+                            return -1;
+                        other.total -= amount;
+                    }
+
+                    lock (gate)
+                        total += amount;
+                    return TotalNow();
+                }
+
+            """,
+        12 => $$"""
+                public int Drain{{i}}(bool early)
+                {
+                    Monitor.Enter(gate);
+                    if (early)
+                    {
+                        int seen = pending;
+                        Monitor.Exit(gate);
+                        return seen;
+                    }
+
+                    pending = 0;
+                    Monitor.Exit(gate);
+                    return 0;
+                }
+
+            """,
+        _ => $$"""
+                public async Task<bool> TryEnqueue{{i}}(int item, int timeoutMs)
+                {
+                    if (!await sem.WaitAsync(timeoutMs))
+                        return false;
+                    try
+                    {
+                        queue.Add(item);
+                        return queue.Count > 1;
+                    }
+                    finally
+                    {
+                        sem.Release();
+                    }
+                }
+
+            """,
+    };
+
     /// <summary><paramref name="count"/> methods of about <paramref name="statements"/> statements: an acquire/check/release every eight.</summary>
     public static string LongMethods(int statements, int count)
     {

@@ -16,7 +16,7 @@ using KernelDiscipline.Benchmarks;
 using KernelDiscipline.Runtime;
 
 // dotnet run -c Release --project benchmarks/KernelDiscipline.Benchmarks -- [analyzers|runtime|build|all] [--quick] [--methods N] [--out BENCHMARKS.md]
-// Probes (probe-driver, probe-phases, probe-kd, probe-size, probe-cold, probe-lockdep, probe-split, probe-long), each a
+// Probes (probe-driver, probe-phases, probe-kd, probe-guarded, probe-size, probe-cold, probe-lockdep, probe-split, probe-long), each a
 // quick look or a profiler's target, are described in benchmarks/README.md; the figures of record are the sections'.
 // Every target is a ratio of figures measured side by side in this one run; misses are reported, never hidden.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -59,6 +59,16 @@ if (part == "probe-kd")
     var corpus = AnalyzerCost.Parse(CorpusGenerator.Corpus(methods, 0.3));
     var kdOnly = new AnalyzerCost(1, 5).Measure(corpus, AnalyzerCost.Kd);
     Console.WriteLine($"KD at 30%: {kdOnly.MedianMs:F0} ms, analyzer {kdOnly.AnalyzerMs:F0} ms");
+    return 0;
+}
+
+if (part == "probe-guarded")
+{
+    // probe-guarded: the guarded corpus at 30 % checked clean (the findings printed if not), then KD alone through the driver.
+    var corpus = AnalyzerCost.Parse(CorpusGenerator.GuardedCorpus(methods, 0.3));
+    AnalyzerCost.CheckClean(corpus);
+    var kdOnly = new AnalyzerCost(1, 5).Measure(corpus, AnalyzerCost.Kd);
+    Console.WriteLine($"KD at 30% guarded: {kdOnly.MedianMs:F0} ms, analyzer {kdOnly.AnalyzerMs:F0} ms, {1000 * kdOnly.AnalyzerMs / Math.Max(1, CorpusGenerator.GuardedCount(methods, 0.3)):F0} µs per guarded method");
     return 0;
 }
 
@@ -225,6 +235,8 @@ static void AnalyzerSection(Report report, int methods, bool quick)
     // The figure before the engine's copy-on-write state (BENCHMARKS.md of 2026-11-23 15:20): 66.6 MB over the empty analyzer for the same corpus's 585 tracked methods.
     const double KbPerTrackedBefore = 66.6 * 1024 / 585;
     report.Target("KD allocation per tracked method at 30% (over the empty analyzer), ≤ half of the 117 KB measured before", $"{kbPerTracked:F0} KB", kbPerTracked <= KbPerTrackedBefore / 2);
+
+    GuardedCost.Run(report, cost, methods);
 
     // Scaling with method size: the same total statements split into methods of doubling size.
     report.Line("### Scaling with method size (16384 statements in all, KD analyzer time per method)\n");
