@@ -159,7 +159,10 @@ namespace KernelDiscipline.Analyzers.Engine
                         ForgetTargets(operation);
                         return AbstractValue.Empty;
                     case OperationKind.InstanceReference:
-                        return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This, engine.known.LockClassOf(operation.Type));
+                        // An object initializer's receiver is the new object, not this: nothing names it (nor locks it) yet.
+                        return ((IInstanceReferenceOperation)operation).ReferenceKind == InstanceReferenceKind.ImplicitReceiver
+                            ? AbstractValue.Empty
+                            : new AbstractValue(SiteSet.Empty, ConstValue.Unknown, Capability.This, engine.known.LockClassOf(operation.Type));
                     case OperationKind.FlowAnonymousFunction:
                         return AbstractValue.Empty; // analysed as its own body
                     case OperationKind.Tuple:

@@ -134,6 +134,19 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
             """);
 
         [Fact]
+        public Task ANewObjectsInitializerIsNotShared() => Verify.VerifyAnalyzerAsync("""
+            sealed class Node
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int value;
+
+                public static Node Make(int first) => new Node { value = first };
+            }
+            """);
+
+        [Fact]
         public Task PerInstanceLockDoesNotCoverAnotherInstanceExceptItsOwn() => Verify.VerifyAnalyzerAsync("""
             sealed class Node
             {
