@@ -10,7 +10,10 @@ namespace KernelDiscipline.Runtime
     /// </summary>
     public sealed class ShmemInode
     {
+        [PtGuardedBy(nameof(IPages))]
         private readonly Dictionary<long, Folio> pages = new Dictionary<long, Folio>();
+
+        [GuardedBy(nameof(IPages))]
         private long usedBlocks;
 
         /// <summary>A file of <paramref name="sizePages"/> pages whose blocks may not exceed <paramref name="maxBlocks"/>.</summary>
@@ -91,7 +94,8 @@ namespace KernelDiscipline.Runtime
         public void UnacctBlocks(long count)
         {
             IPages.Lock();
-            bool underflow = count > usedBlocks;
+            long accounted = usedBlocks; // for the message: read after the unlock it could be another thread's count
+            bool underflow = count > accounted;
             if (!underflow)
             {
                 usedBlocks -= count;
@@ -100,7 +104,7 @@ namespace KernelDiscipline.Runtime
             IPages.Unlock();
             if (underflow)
             {
-                throw new MmStateException($"shmem_inode_unacct_blocks of {count} with {usedBlocks} accounted.");
+                throw new MmStateException($"shmem_inode_unacct_blocks of {count} with {accounted} accounted.");
             }
         }
 

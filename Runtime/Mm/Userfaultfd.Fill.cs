@@ -165,7 +165,11 @@ namespace KernelDiscipline.Runtime
                 goto out_unlock;
             }
 
-            folio.AnonVma = vma.AnonVma;
+            if (vma.AnonVma != null)
+            {
+                folio.SetNewAnonRmap(vma.AnonVma); // folio_add_new_anon_rmap: ours alone until the PTE is written
+            }
+
             folio.AddRmap();
             pte.Write(dstAddr, Pte.Make(folio, 0, vma.IsWritable).MakeDirty());
             ret = 0;
@@ -238,6 +242,7 @@ namespace KernelDiscipline.Runtime
         internal Action? AfterSourceFault { get; set; }
 
         /// <summary>The one shared tmpfs VMA that holds all of the range, or null. The caller holds the mmap lock.</summary>
+        [MustHold("Mm.MmapLock", Shared = true)]
         private Vma? ShmemVma(ulong start, ulong length)
         {
             var vma = Mm.FindVma(start);

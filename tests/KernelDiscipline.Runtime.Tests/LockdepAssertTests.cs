@@ -1,3 +1,4 @@
+using System.Threading;
 using KernelDiscipline.Runtime;
 using Xunit;
 
@@ -20,6 +21,39 @@ namespace KernelDiscipline.Runtime.Tests
             var error = Assert.Throws<LockStateException>(() => Lockdep.AssertHeld(folio));
             Assert.Contains("folio_lock", error.Message);
             folio.Put();
+            Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
+        public void FindVmaAssertsTheCallersOwnHold()
+        {
+            // mmap_assert_locked: another thread's hold of the mmap lock does not cover this thread's lookup.
+            using var lockdep = new LockdepScope();
+            var (mm, _) = Mm.WithVma();
+            using var held = new ManualResetEventSlim();
+            using var done = new ManualResetEventSlim();
+            var holder = new Thread(() =>
+            {
+                mm.MmapLock.DownRead();
+                held.Set();
+                done.Wait();
+                mm.MmapLock.UpRead();
+            });
+            holder.Start();
+            held.Wait();
+            try
+            {
+                Assert.Throws<LockStateException>(() => mm.FindVma(Mm.Base));
+            }
+            finally
+            {
+                done.Set();
+                holder.Join();
+            }
+
+            mm.MmapLock.DownRead();
+            Assert.NotNull(mm.FindVma(Mm.Base));
+            mm.MmapLock.UpRead();
             Assert.Empty(lockdep.Reports);
         }
     }
