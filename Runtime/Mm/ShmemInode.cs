@@ -72,6 +72,18 @@ namespace KernelDiscipline.Runtime
             return folio;
         }
 
+        /// <summary>
+        /// Whether <paramref name="folio"/> is still the page cache's at <paramref name="index"/>: the kernel's
+        /// <c>folio->mapping</c> check after <c>folio_lock</c>, for a folio looked up before it was locked.
+        /// </summary>
+        internal bool Caches(long index, Folio folio)
+        {
+            IPages.Lock();
+            bool cached = pages.TryGetValue(index, out var found) && found == folio;
+            IPages.Unlock();
+            return cached;
+        }
+
         /// <summary>Accounts <paramref name="count"/> blocks: 0, or -ENOMEM when the limit would be passed (<c>shmem_inode_acct_block</c>).</summary>
         [Charges(ChargedResource.ShmemBlocks, When = ChargeSuccess.ZeroResult, Undo = nameof(UnacctBlocks))]
         [ReturnsErrno]
