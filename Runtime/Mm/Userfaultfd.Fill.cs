@@ -281,6 +281,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>The -ENOENT dance's copy: with faults allowed (it may sleep, and takes the mmap lock itself).</summary>
         [MightSleep]
+        [MustNotHold("Mm.MmapLock")] // mfill_atomic drops mmap_lock before copy_from_user: the fault takes it again
         private int CopyWithFaults(Folio folio, ulong srcAddr)
         {
             var page = new byte[PageGeometry.PageSize];
