@@ -9,8 +9,9 @@ namespace KernelDiscipline.Runtime
     /// </summary>
     /// <remarks>
     /// The lock expression names, relative to the annotated member, a field or property of its type
-    /// (<c>nameof(gate)</c>), a static member, or a dotted path from one (<c>"Mm.MmapLock"</c>). Identities are per
-    /// instance: <c>other.value</c> needs <c>other.gate</c>.
+    /// (<c>nameof(gate)</c>), a static member, or a dotted path from one (<c>"Mm.MmapLock"</c>); <c>"this"</c> when the
+    /// owner is itself the lock (a [LockClass] type such as <see cref="Folio"/>, an object that is its own monitor).
+    /// Identities are per instance: <c>other.value</c> needs <c>other.gate</c>.
     /// </remarks>
     [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false)]
     public sealed class GuardedByAttribute : Attribute
@@ -42,7 +43,7 @@ namespace KernelDiscipline.Runtime
     /// The body is analysed with them held, and must still hold them when it returns unless it is [Releases]. KD206
     /// checks every call.
     /// </summary>
-    /// <remarks>A lock expression names a parameter (<c>"mm"</c>), a member of the declaring type, a static member, or a dotted path from one (<c>"vma.Mm.MmapLock"</c>).</remarks>
+    /// <remarks>A lock expression names a parameter (<c>"mm"</c>), a member of the declaring type, a static member, or a dotted path from one (<c>"vma.Mm.MmapLock"</c>); <c>"this"</c> names the receiver itself (<c>folio.Lock()</c>'s lock).</remarks>
     [AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, AllowMultiple = true)]
     public sealed class MustHoldAttribute : Attribute
     {

@@ -12,7 +12,11 @@ namespace KernelDiscipline.Runtime
     {
         private readonly object gate = new object();
         private readonly bool ownerUnlocks;
+
+        [GuardedBy(nameof(gate))]
         private int ownerThread;
+
+        [GuardedBy(nameof(gate))]
         private bool locked;
 
         /// <summary>Creates a mutex of <paramref name="lockClass"/> (which must be a sleeping class).</summary>
@@ -33,10 +37,18 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>True when held.</summary>
-        public bool IsLocked => Volatile.Read(ref locked);
+        public bool IsLocked
+        {
+            [ContextUnsafe("mutex_is_locked: a racy query, stale as soon as it returns")]
+            get => Volatile.Read(ref locked);
+        }
 
         /// <summary>True when the calling thread holds it.</summary>
-        public bool IsHeldByCurrentThread => IsLocked && Volatile.Read(ref ownerThread) == Environment.CurrentManagedThreadId;
+        public bool IsHeldByCurrentThread
+        {
+            [ContextUnsafe("a racy read, exact for the calling thread: only a thread that takes the mutex writes its own id into ownerThread")]
+            get => IsLocked && Volatile.Read(ref ownerThread) == Environment.CurrentManagedThreadId;
+        }
 
         /// <summary>Takes the mutex, sleeping while another thread holds it (<c>mutex_lock</c>).</summary>
         [Acquires]

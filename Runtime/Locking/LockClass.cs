@@ -41,7 +41,12 @@ namespace KernelDiscipline.Runtime
         public const string RcuReadName = "rcu_read";
 
         private static readonly object RegistryGate = new object();
+
+        // Copied on write under the gate; readers take the published copy through Published(), without the gate.
+        [GuardedBy(nameof(RegistryGate))]
         private static Dictionary<string, LockClass> registry = new Dictionary<string, LockClass>(StringComparer.Ordinal);
+
+        [GuardedBy(nameof(RegistryGate))]
         private static int nextId;
 
         private LockClass(string name, LockKind kind, int rank, int id)
@@ -98,7 +103,7 @@ namespace KernelDiscipline.Runtime
         /// <exception cref="ArgumentException">No assembly registered so far declares <paramref name="name"/>.</exception>
         public static LockClass Get(string name)
         {
-            if (Volatile.Read(ref registry).TryGetValue(name, out var found))
+            if (Published().TryGetValue(name, out var found))
             {
                 return found;
             }
@@ -161,7 +166,11 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Every class registered so far.</summary>
-        public static IReadOnlyCollection<LockClass> All => Volatile.Read(ref registry).Values;
+        public static IReadOnlyCollection<LockClass> All => Published().Values;
+
+        /// <summary>The registry as last published (rcu_dereference): a whole dictionary that no one writes again.</summary>
+        [ContextUnsafe("RCU-style read: the registry is copied on write under the gate and published with Volatile.Write, so a reader sees one whole dictionary that is never changed")]
+        private static Dictionary<string, LockClass> Published() => Volatile.Read(ref registry);
 
         /// <summary>True when the declared order says this class must be taken before <paramref name="inner"/>.</summary>
         public bool MustPrecede(LockClass inner) => IsOrdered && inner.IsOrdered && Rank < inner.Rank;

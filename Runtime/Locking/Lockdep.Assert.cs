@@ -58,6 +58,7 @@ namespace KernelDiscipline.Runtime
         private static bool Holds(object lockObject, bool shared) => lockObject switch
         {
             KernelLock kernelLock => shared ? IsHeld(kernelLock) : IsHeld(kernelLock, shared: false),
+            Folio folio => Holds(folio.LockInstance, shared), // a [LockClass] type: the analyses take the folio for its lock
             ReaderWriterLockSlim rw => rw.IsWriteLockHeld || (shared && (rw.IsReadLockHeld || rw.IsUpgradeableReadLockHeld)),
             SemaphoreSlim semaphore => semaphore.CurrentCount == 0, // no owner to ask: taken by someone is all it can tell
             _ when ThreadingLockHeld(lockObject) is bool held => held,
@@ -89,7 +90,12 @@ namespace KernelDiscipline.Runtime
 
         private static Func<object, bool>? threadingLockHeld;
 
-        private static string Describe(object lockObject) => lockObject is KernelLock kernelLock ? kernelLock.ToString() : lockObject.GetType().Name;
+        private static string Describe(object lockObject) => lockObject switch
+        {
+            KernelLock kernelLock => kernelLock.ToString(),
+            Folio folio => folio.LockInstance.ToString(),
+            _ => lockObject.GetType().Name,
+        };
 
         private static LockStateException NotHeld(string what, string how) =>
             new LockStateException($"lockdep_assert_held: {what} is not held {how} by the calling thread (thread {Environment.CurrentManagedThreadId}).");

@@ -26,10 +26,16 @@ namespace KernelDiscipline.Runtime
         private static readonly ConcurrentDictionary<ulong, int[]> ValidatedChains = new ConcurrentDictionary<ulong, int[]>();
 
         /// <summary>Every thread's acquisition counts per class key: each thread counts in its own array, a snapshot sums them.</summary>
+        /// <remarks>The list is the gate's; the arrays in it are written by their threads alone, and read racily by snapshots.</remarks>
+        [PtGuardedBy(nameof(GraphGate))]
         private static readonly List<long[]> AcquisitionCounters = new List<long[]>();
 
         private static volatile bool statistics;
+
+        [PtGuardedBy(nameof(GraphGate))]
         private static readonly Dictionary<int, List<Dependency>> Dependencies = new Dictionary<int, List<Dependency>>();
+
+        [PtGuardedBy(nameof(GraphGate))]
         private static readonly HashSet<string> ReportedSignatures = new HashSet<string>(StringComparer.Ordinal);
         private static volatile bool enabled = IsSetInEnvironment();
         private static Action<LockdepReport>? sink;
@@ -525,6 +531,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Breadth-first search over dependencies; the sites along the first path found.</summary>
+        [MustHold(nameof(GraphGate))]
         private static List<LockSite>? FindPath(int from, int to)
         {
             var parent = new Dictionary<int, (int From, Dependency Edge)>();

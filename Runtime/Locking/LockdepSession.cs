@@ -17,6 +17,7 @@ namespace KernelDiscipline.Runtime
         private readonly string? directory;
         private readonly bool wasEnabled;
         private readonly bool hadStatistics;
+        [PtGuardedBy(nameof(reports))] // its own monitor: the sink may run on any thread that takes a lock
         private readonly List<LockdepReport> reports = new List<LockdepReport>();
         private LockdepSnapshot? final;
 

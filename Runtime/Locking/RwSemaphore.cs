@@ -11,8 +11,14 @@ namespace KernelDiscipline.Runtime
     public sealed class RwSemaphore : KernelLock
     {
         private readonly object gate = new object();
+
+        [GuardedBy(nameof(gate))]
         private int readers;
+
+        [GuardedBy(nameof(gate))]
         private int writerThread;
+
+        [GuardedBy(nameof(gate))]
         private int writersWaiting;
 
         /// <summary>Creates a semaphore of <paramref name="lockClass"/> (which must be a sleeping class).</summary>
@@ -26,13 +32,25 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>True when a writer holds the semaphore.</summary>
-        public bool IsWriteLocked => Volatile.Read(ref writerThread) != 0;
+        public bool IsWriteLocked
+        {
+            [ContextUnsafe("rwsem_is_locked: a racy query, stale as soon as it returns")]
+            get => Volatile.Read(ref writerThread) != 0;
+        }
 
         /// <summary>True when the calling thread holds the write side.</summary>
-        public bool IsWriteHeldByCurrentThread => Volatile.Read(ref writerThread) == Environment.CurrentManagedThreadId;
+        public bool IsWriteHeldByCurrentThread
+        {
+            [ContextUnsafe("a racy read, exact for the calling thread: only a thread that takes the write side writes its own id into writerThread")]
+            get => Volatile.Read(ref writerThread) == Environment.CurrentManagedThreadId;
+        }
 
         /// <summary>The number of readers inside.</summary>
-        public int ReaderCount => Volatile.Read(ref readers);
+        public int ReaderCount
+        {
+            [ContextUnsafe("a racy query, stale as soon as it returns")]
+            get => Volatile.Read(ref readers);
+        }
 
         /// <summary>True when held for read or write.</summary>
         public bool IsLocked => IsWriteLocked || ReaderCount > 0;
@@ -235,6 +253,7 @@ namespace KernelDiscipline.Runtime
         [Releases]
         public void Unlock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0) => UpWrite(file, line);
 
+        [MustHold(nameof(gate))]
         private void RejectOwnWrite(string operation)
         {
             if (writerThread == Environment.CurrentManagedThreadId)

@@ -52,6 +52,14 @@ namespace KernelDiscipline.Runtime
                     continue;
                 }
 
+                if (!file.Caches(index, folio))
+                {
+                    // Taken out of the cache before we locked it (a UFFDIO_COPY whose install failed): not the file's page.
+                    folio.Unlock();
+                    folio.Put();
+                    continue;
+                }
+
                 if (pte.Read(at) is null)
                 {
                     folio.AddRmap(); // the PTE keeps the reference Get took
@@ -90,7 +98,10 @@ namespace KernelDiscipline.Runtime
                 return VmFault.None; // fault-around mapped the faulting page
             }
 
+            // The folio is mapped locked (shmem_get_folio returns it so): a folio another thread is still adding or
+            // taking out (UFFDIO_COPY holds it locked from the insert to the install) is waited for, then re-checked.
             var folio = file.Get(index);
+            bool fresh = folio is null;
             if (folio is null)
             {
                 if (file.AcctBlocks(1) < 0)
@@ -98,15 +109,23 @@ namespace KernelDiscipline.Runtime
                     return VmFault.SigBus;
                 }
 
-                var fresh = Folio.Alloc();
-                if (file.AddToPageCache(index, fresh) < 0)
-                {
-                    fresh.Put();
-                    file.UnacctBlocks(1);
-                    return VmFault.None; // someone else added it first: the refault finds theirs
-                }
+                folio = Folio.Alloc(); // our allocation reference goes to the PTE below, the cache takes its own
+            }
 
-                folio = fresh; // our allocation reference goes to the PTE below, the cache took its own
+            folio.Lock(); // a new folio is added locked, as shmem_alloc_and_add_folio does
+            if (fresh && file.AddToPageCache(index, folio) < 0)
+            {
+                folio.Unlock();
+                folio.Put();
+                file.UnacctBlocks(1);
+                return VmFault.None; // someone else added it first: the refault finds theirs
+            }
+
+            if (!fresh && !file.Caches(index, folio))
+            {
+                folio.Unlock();
+                folio.Put();
+                return VmFault.None; // taken out of the cache while we waited: the refault looks again
             }
 
             var pmd = vma.Mm.PmdAlloc(address);
@@ -114,21 +133,25 @@ namespace KernelDiscipline.Runtime
             var pte = pmd.MapLock(address);
             if (pte is null)
             {
+                folio.Unlock();
                 folio.Put();
                 return VmFault.None; // the refault is the retry
             }
 
-            if (pte.Read(address) is null)
+            bool mapped = pte.Read(address) is null;
+            if (mapped)
             {
                 folio.AddRmap();
                 pte.Write(address, Pte.Make(folio, 0, vma.IsWritable));
             }
-            else
+
+            pte.Unlock();
+            folio.Unlock();
+            if (!mapped)
             {
                 folio.Put();
             }
 
-            pte.Unlock();
             return VmFault.None;
         }
     }

@@ -30,7 +30,8 @@ namespace KernelDiscipline.Runtime
         /// The reverse-map root of an anonymous folio (<c>folio->mapping</c>): the anon_vma of the VMA that maps it.
         /// UFFDIO_MOVE moves it with the folio (<c>folio_move_anon_rmap</c>).
         /// </summary>
-        public AnonVma? AnonVma { get; internal set; }
+        /// <remarks>Read without the lock, as rmap walkers read <c>folio->mapping</c>; changed only under the folio lock.</remarks>
+        public AnonVma? AnonVma { get; [MustHold("this")] private set; }
 
         /// <summary>Whether the folio's bytes are valid (<c>folio_test_uptodate</c>): fault-around maps only uptodate folios.</summary>
         public bool IsUptodate { get; internal set; } = true;
@@ -162,6 +163,18 @@ namespace KernelDiscipline.Runtime
 
             source.CopyTo(Slice(page, offset, source.Length));
         }
+
+        /// <summary>Moves the folio's rmap to another anon_vma (<c>folio_move_anon_rmap</c>, which asserts the folio locked).</summary>
+        [MustHold("this")]
+        internal void MoveAnonRmap(AnonVma? anonVma)
+        {
+            Lockdep.AssertHeld(lockBit);
+            AnonVma = anonVma;
+        }
+
+        /// <summary>Sets the rmap of a folio no other thread can reach yet (<c>__folio_set_anon</c> of a new folio).</summary>
+        [ContextUnsafe("a new folio: no other thread can reach it before the PTE that maps it is written, so its lock guards nothing yet")]
+        internal void SetNewAnonRmap(AnonVma? anonVma) => AnonVma = anonVma;
 
         internal void CopyPageTo(int page, Folio target, int targetPage) =>
             Slice(page, 0, (int)PageGeometry.PageSize).CopyTo(target.Slice(targetPage, 0, (int)PageGeometry.PageSize));

@@ -132,6 +132,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>One page: follow it, and fault it in when it is not there or the map failed (then follow again).</summary>
         [MightSleep]
+        [MustHold("mm.MmapLock", Shared = true)]
         private static int GetPage(MmStruct mm, ulong address, GupFlags flags, out Folio? folio)
         {
             folio = null;
@@ -168,6 +169,7 @@ namespace KernelDiscipline.Runtime
         /// <c>follow_page_mask</c> → <c>follow_page_pte</c>: 0 with a reference or pin taken under the page table lock,
         /// -ENOENT (nothing mapped), -EAGAIN (the map failed: fall back to faulting), -EEXIST (a special entry).
         /// </summary>
+        [MustHold("mm.MmapLock", Shared = true)]
         private static int FollowPage(MmStruct mm, ulong address, GupFlags flags, out Folio? folio)
         {
             folio = null;

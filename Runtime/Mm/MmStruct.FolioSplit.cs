@@ -44,7 +44,7 @@ namespace KernelDiscipline.Runtime
 
                     var page = small[entry.Page];
                     large.CopyPageTo(entry.Page, page, 0);
-                    page.AnonVma = large.AnonVma;
+                    page.SetNewAnonRmap(large.AnonVma);
                     page.AddRmap();
                     pte.Write(at, entry.Dirty ? Pte.Make(page, 0, entry.Writable).MakeDirty() : Pte.Make(page, 0, entry.Writable));
                     used[entry.Page] = true;

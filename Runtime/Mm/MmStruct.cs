@@ -10,7 +10,11 @@ namespace KernelDiscipline.Runtime
     /// </summary>
     public sealed partial class MmStruct
     {
+        // Entries are published under page_table_lock with Volatile.Write and never freed: PmdOffset walks them without it.
+        [PtGuardedBy(nameof(PageTableLock))]
         private readonly PudTable?[] pgd = new PudTable?[PageGeometry.PtrsPerTable];
+
+        [PtGuardedBy(nameof(MmapLock))]
         private readonly List<Vma> vmas = new List<Vma>();
 
         /// <summary>The mmap lock: VMAs are read under its read side and changed under its write side.</summary>
@@ -72,12 +76,15 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>The VMA containing <paramref name="address"/>, or null (<c>vma_lookup</c>). The caller holds the mmap lock.</summary>
         /// <exception cref="LockStateException">The mmap lock is not held.</exception>
+        [MustHold(nameof(MmapLock), Shared = true)]
         public Vma? FindVma(ulong address)
         {
             if (!MmapLock.IsLocked)
             {
                 throw new LockStateException("FindVma without the mmap lock: take MmapLock.DownRead() first.");
             }
+
+            Lockdep.AssertHeldShared(MmapLock); // mmap_assert_locked: the check above cannot tell whose hold it saw
 
             foreach (var vma in vmas)
             {
@@ -91,6 +98,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>The PMD slot for <paramref name="address"/> if the upper levels exist (<c>pmd_off</c>), else null.</summary>
+        [ContextUnsafe("a lockless walk of the upper levels, as pgd_offset/pud_offset: their entries are published under page_table_lock with Volatile.Write and never freed")]
         public Pmd? PmdOffset(ulong address)
         {
             PageGeometry.CheckUserAddress(address, nameof(address));

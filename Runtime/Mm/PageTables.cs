@@ -60,10 +60,19 @@ namespace KernelDiscipline.Runtime
     /// <summary>A PTE table: 512 entries and the split page-table lock that guards them.</summary>
     internal sealed class PteTable
     {
+        [PtGuardedBy(nameof(Ptl))]
         private readonly Pte?[] entries = new Pte?[PageGeometry.PtrsPerTable];
+
+        // Read without the lock on purpose (PteMap.TableIsLive): set once, under the PTL, and never cleared.
         private volatile bool freed;
+
+        [GuardedBy(nameof(Ptl))]
         private PteMap? firstLockedMap;
+
+        [GuardedBy(nameof(Ptl))]
         private PteMap? secondLockedMap;
+
+        [GuardedBy(nameof(Ptl))]
         private bool armFirst;
 
         public PteTable(ulong baseAddress)
@@ -80,8 +89,18 @@ namespace KernelDiscipline.Runtime
         /// <summary>Set once the table is unhooked from its PMD: no write may land here after that.</summary>
         public bool Freed => freed;
 
+        /// <summary>An entry read under the PTL (<c>ptep_get</c> with the lock held).</summary>
+        [MustHold(nameof(Ptl))]
         public Pte? Get(int index) => Volatile.Read(ref entries[index]);
 
+        /// <summary>
+        /// An entry read without the PTL (<c>ptep_get_lockless</c>): the snapshot API of the lockless maps. The entry may
+        /// be stale at once; whoever acts on it re-checks it (or the PMD) under the PTL first.
+        /// </summary>
+        [ContextUnsafe("ptep_get_lockless: a racy read, re-validated under the PTL before use (PteSame/PmdSame); Pte values are immutable and published with Volatile.Write, so a read is never torn")]
+        public Pte? GetLockless(int index) => Volatile.Read(ref entries[index]);
+
+        [MustHold(nameof(Ptl))]
         public void Set(int index, Pte? value)
         {
             if (freed)
@@ -92,12 +111,15 @@ namespace KernelDiscipline.Runtime
             Volatile.Write(ref entries[index], value);
         }
 
+        /// <summary>Unhooked from its PMD: the PMD lock and this PTL are held (as the kernel frees a table under both).</summary>
+        [MustHold(nameof(Ptl))]
         public void MarkFreed() => freed = true;
 
         /// <summary>
         /// The caller's locked map of this table, without allocating: one of two objects kept here, the one not armed
         /// last (see <see cref="PteMap"/>'s remarks). The caller holds <see cref="Ptl"/>, so no one else is arming.
         /// </summary>
+        [MustHold(nameof(Ptl))]
         public PteMap ArmLockedMap(Pmd pmd, PmdValue snapshot, ulong address, int index, int ownerThread, string file, int line)
         {
             armFirst = !armFirst;
@@ -120,6 +142,7 @@ namespace KernelDiscipline.Runtime
             return map;
         }
 
+        [MustHold(nameof(Ptl))]
         public int PresentCount()
         {
             int present = 0;

@@ -12,6 +12,9 @@ namespace KernelDiscipline.Runtime
     public sealed class Pmd
     {
         private readonly PmdTable owner;
+
+        // Written under the PMD lock; read without it only through GetLockless (pmdp_get_lockless), the snapshot API.
+        [GuardedBy("owner.Lock")]
         private PmdValue value = PmdValue.None;
 
         internal Pmd(MmStruct mm, PmdTable owner, ulong address)
@@ -33,11 +36,12 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>A snapshot of the entry without the lock (<c>pmdp_get_lockless</c>).</summary>
         [LocklessSnapshot]
+        [ContextUnsafe("pmdp_get_lockless: a racy read, re-validated under the PMD lock or the PTL before use (Same/PmdSame/MapLock); PmdValue is immutable and published with Volatile.Write, so a read is never torn")]
         public PmdValue GetLockless() => Volatile.Read(ref value);
 
         /// <summary>Whether the entry still is <paramref name="snapshot"/> (<c>pmd_same</c>).</summary>
         [Revalidates]
-        public bool Same(PmdValue snapshot) => ReferenceEquals(Volatile.Read(ref value), snapshot);
+        public bool Same(PmdValue snapshot) => ReferenceEquals(GetLockless(), snapshot);
 
         /// <summary>Takes the PMD lock and returns it (<c>pmd_lock</c>); this cannot fail.</summary>
         [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue)]
@@ -69,6 +73,7 @@ namespace KernelDiscipline.Runtime
                 }
 
                 int me = table.Ptl.LockUnderRcu(file, line, out var lockdep); // rcu_read_lock, then the PTL
+                Lockdep.AssertHeld(table.Ptl); // taken just above, by a call the analysis does not follow
                 if (Same(snapshot))
                 {
                     return table.ArmLockedMap(this, snapshot, address, index, me, file, line);
@@ -172,6 +177,8 @@ namespace KernelDiscipline.Runtime
                 throw new LockStateException($"PMD at 0x{Address:x} written without its PMD lock.");
             }
 
+            // Checked just above; callers hold pmd.Lock()'s result, which the analysis does not tie to owner.Lock.
+            Lockdep.AssertHeld(owner.Lock);
             Volatile.Write(ref value, newValue);
         }
 

@@ -79,7 +79,11 @@ namespace KernelDiscipline.Runtime
         public bool PmdSame() => pmd.Same(PmdValue);
 
         /// <summary>Reads the entry for <paramref name="address"/> (<c>ptep_get</c>).</summary>
-        public Pte? Read(ulong address) => table.Get(IndexOf(address));
+        /// <remarks>
+        /// One read for every kind of map: under a locked map no writer can race it (the owner holds the PTL); under a
+        /// lockless one it is a snapshot, which the caller re-checks under the PTL before acting on it.
+        /// </remarks>
+        public Pte? Read(ulong address) => table.GetLockless(IndexOf(address));
 
         /// <summary>Reads the entry for <see cref="Address"/>.</summary>
         public Pte? Read() => Read(Address);
@@ -101,6 +105,8 @@ namespace KernelDiscipline.Runtime
                 throw new MmStateException($"PTE write at 0x{address:x} without the page table lock: take the PTL (and re-check PmdSame) first.");
             }
 
+            // Checked just above; this says so to the analysis, which cannot tie a MapNoLock caller's ptl to this table.
+            Lockdep.AssertHeld(table.Ptl);
             table.Set(index, entry);
         }
 

@@ -10,7 +10,10 @@ namespace KernelDiscipline.Runtime
     /// </summary>
     public sealed class ShmemInode
     {
+        [PtGuardedBy(nameof(IPages))]
         private readonly Dictionary<long, Folio> pages = new Dictionary<long, Folio>();
+
+        [GuardedBy(nameof(IPages))]
         private long usedBlocks;
 
         /// <summary>A file of <paramref name="sizePages"/> pages whose blocks may not exceed <paramref name="maxBlocks"/>.</summary>
@@ -69,6 +72,18 @@ namespace KernelDiscipline.Runtime
             return folio;
         }
 
+        /// <summary>
+        /// Whether <paramref name="folio"/> is still the page cache's at <paramref name="index"/>: the kernel's
+        /// <c>folio->mapping</c> check after <c>folio_lock</c>, for a folio looked up before it was locked.
+        /// </summary>
+        internal bool Caches(long index, Folio folio)
+        {
+            IPages.Lock();
+            bool cached = pages.TryGetValue(index, out var found) && found == folio;
+            IPages.Unlock();
+            return cached;
+        }
+
         /// <summary>Accounts <paramref name="count"/> blocks: 0, or -ENOMEM when the limit would be passed (<c>shmem_inode_acct_block</c>).</summary>
         [Charges(ChargedResource.ShmemBlocks, When = ChargeSuccess.ZeroResult, Undo = nameof(UnacctBlocks))]
         [ReturnsErrno]
@@ -91,7 +106,8 @@ namespace KernelDiscipline.Runtime
         public void UnacctBlocks(long count)
         {
             IPages.Lock();
-            bool underflow = count > usedBlocks;
+            long accounted = usedBlocks; // for the message: read after the unlock it could be another thread's count
+            bool underflow = count > accounted;
             if (!underflow)
             {
                 usedBlocks -= count;
@@ -100,7 +116,7 @@ namespace KernelDiscipline.Runtime
             IPages.Unlock();
             if (underflow)
             {
-                throw new MmStateException($"shmem_inode_unacct_blocks of {count} with {usedBlocks} accounted.");
+                throw new MmStateException($"shmem_inode_unacct_blocks of {count} with {accounted} accounted.");
             }
         }
 

@@ -165,7 +165,11 @@ namespace KernelDiscipline.Runtime
                 goto out_unlock;
             }
 
-            folio.AnonVma = vma.AnonVma;
+            if (vma.AnonVma != null)
+            {
+                folio.SetNewAnonRmap(vma.AnonVma); // folio_add_new_anon_rmap: ours alone until the PTE is written
+            }
+
             folio.AddRmap();
             pte.Write(dstAddr, Pte.Make(folio, 0, vma.IsWritable).MakeDirty());
             ret = 0;
@@ -213,22 +217,29 @@ namespace KernelDiscipline.Runtime
                 }
             }
 
+            // Locked from before it enters the page cache until its PTE is written or it leaves the cache again (the
+            // kernel's __folio_set_locked): a fault that finds it there meanwhile waits for it, fault-around skips it.
+            // Unlocked, a fault could map it and make the install fail, which then took a mapped folio out of the cache.
+            folio.Lock(); // new, so no one else holds it
             ret = inode.AddToPageCache(index, folio);
             if (ret < 0)
             {
-                goto out_release;
+                goto out_unlock;
             }
 
+            AfterPageCacheAdd?.Invoke();
             ret = MfillInstallPte(pmd, vma, dstAddr, folio);
             if (ret < 0)
             {
                 goto out_delete_from_cache;
             }
 
+            folio.Unlock();
             return 0; // the PTE owns the allocation's reference, the page cache its own
         out_delete_from_cache:
             inode.DeleteFromPageCache(index, folio);
-        out_release:
+        out_unlock:
+            folio.Unlock();
             folio.Put();
             inode.UnacctBlocks(1);
             return ret;
@@ -237,7 +248,11 @@ namespace KernelDiscipline.Runtime
         /// <summary>Tests only: runs after the -ENOENT dance copied the source and before the retry takes the locks.</summary>
         internal Action? AfterSourceFault { get; set; }
 
+        /// <summary>Tests only: runs when a shmem folio has entered the page cache and before its PTE is installed.</summary>
+        internal Action? AfterPageCacheAdd { get; set; }
+
         /// <summary>The one shared tmpfs VMA that holds all of the range, or null. The caller holds the mmap lock.</summary>
+        [MustHold("Mm.MmapLock", Shared = true)]
         private Vma? ShmemVma(ulong start, ulong length)
         {
             var vma = Mm.FindVma(start);
@@ -266,6 +281,7 @@ namespace KernelDiscipline.Runtime
 
         /// <summary>The -ENOENT dance's copy: with faults allowed (it may sleep, and takes the mmap lock itself).</summary>
         [MightSleep]
+        [MustNotHold("Mm.MmapLock")] // mfill_atomic drops mmap_lock before copy_from_user: the fault takes it again
         private int CopyWithFaults(Folio folio, ulong srcAddr)
         {
             var page = new byte[PageGeometry.PageSize];

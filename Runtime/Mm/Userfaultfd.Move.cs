@@ -149,7 +149,7 @@ namespace KernelDiscipline.Runtime
             else
             {
                 srcPmd.Set(PmdValue.None);
-                folio.AnonVma = dstVma.AnonVma;
+                folio.MoveAnonRmap(dstVma.AnonVma);
                 dstPmd.Set(PmdValue.ForHuge(folio));
                 Stats.Note(UffdRetry.HugeMoved);
                 err = 0;
@@ -282,7 +282,7 @@ namespace KernelDiscipline.Runtime
             else
             {
                 srcPte.Write(srcAddr, null);
-                folio.AnonVma = dstVma.AnonVma; // folio_move_anon_rmap
+                folio.MoveAnonRmap(dstVma.AnonVma);
                 dstPte.Write(dstAddr, Pte.Make(folio, origSrc.Page, dstVma.IsWritable).MakeDirty());
                 err = 0;
             }

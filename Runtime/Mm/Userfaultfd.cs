@@ -87,6 +87,8 @@ namespace KernelDiscipline.Runtime
         private const int MaxRetriesPerPage = 10_000;
 
         private readonly object registrations = new object();
+
+        [PtGuardedBy(nameof(registrations))]
         private readonly List<(ulong Start, ulong End, UffdRegisterMode Mode)> ranges = new List<(ulong, ulong, UffdRegisterMode)>();
 
         /// <summary>A context over <paramref name="mm"/>.</summary>
@@ -165,6 +167,7 @@ namespace KernelDiscipline.Runtime
             start < PageGeometry.TaskSize && length <= PageGeometry.TaskSize - start;
 
         /// <summary>Whether VMAs cover the range without a gap. The caller holds the mmap lock.</summary>
+        [MustHold("Mm.MmapLock", Shared = true)]
         private bool Covered(ulong start, ulong length)
         {
             for (ulong at = start; at < start + length;)
@@ -182,6 +185,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>The one anonymous, private VMA that holds all of the range, or null. The caller holds the mmap lock.</summary>
+        [MustHold("Mm.MmapLock", Shared = true)]
         private Vma? AnonymousVma(ulong start, ulong length)
         {
             var vma = Mm.FindVma(start);

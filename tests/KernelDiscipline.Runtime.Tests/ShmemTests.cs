@@ -1,3 +1,5 @@
+using System;
+using System.Threading;
 using KernelDiscipline.Runtime;
 using Xunit;
 
@@ -85,6 +87,45 @@ namespace KernelDiscipline.Runtime.Tests
             Assert.Equal(0, file.UsedBlocks);
             Assert.Equal(live, Folio.Live);                      // the folio of the failed copy is freed
             Assert.Empty(lockdep.Reports);
+        }
+
+        [Fact]
+        public void AFaultBetweenTheCacheInsertAndTheInstallWaitsForTheFolioLock()
+        {
+            // A read of the destination faults while UFFDIO_COPY has put its folio in the page cache and not yet written
+            // the PTE. Without the folio lock held across both (the kernel's __folio_set_locked), the fault mapped that
+            // folio, the copy's install found the PTE populated (-EEXIST) and deleted the folio from the page cache and
+            // gave its block back, while the PTE kept mapping it: the file lost the page.
+            using var lockdep = new LockdepScope();
+            var (mm, file, uffd) = Setup(sizePages: 4, maxBlocks: 4);
+            Mm.Populate(mm, Src, Page, marker: 0x42);
+            Thread? reader = null;
+            byte seen = 0;
+            uffd.AfterPageCacheAdd = () =>
+            {
+                reader = new Thread(() => seen = Mm.ReadByte(mm, Dst));
+                reader.Start();
+                reader.Join(TimeSpan.FromMilliseconds(500)); // finishes here only if the fault does not wait for the folio
+            };
+            Assert.Equal((long)Page, uffd.Copy(Dst, Src, Page));
+            Assert.True(reader!.Join(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0x42, seen);
+            Assert.Equal(1, file.CachedPages);
+            Assert.Equal(1, file.UsedBlocks);
+            var cached = file.Get(0)!;
+            Assert.Same(cached, EntryAt(mm, Dst)!.Folio); // the PTE maps the page cache's folio
+            Assert.Equal(3, cached.RefCount);              // page cache + PTE + ours
+            cached.Put();
+            Assert.Empty(lockdep.Reports);
+        }
+
+        private static Pte? EntryAt(MmStruct mm, ulong address)
+        {
+            var pmd = mm.PmdOffset(address)!;
+            var pte = pmd.MapLock(address)!;
+            var entry = pte.Read(address);
+            pte.Unlock();
+            return entry;
         }
 
         [Fact]

@@ -238,6 +238,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 segments = rest;
             }
 
+            if (segments.Length == 0 && expression == "this")
+            {
+                return ResolveThis(annotated, method);
+            }
+
             if (segments.Length == 0 || System.Array.Exists(segments, s => s.Length == 0))
             {
                 return (null, "'" + expression + "' names no member or parameter");
@@ -299,6 +304,26 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return (id, null);
+        }
+
+        /// <summary>
+        /// <c>"this"</c>: the owner itself is the lock, as a [LockClass] type's instances are (a folio's state under
+        /// <c>folio.Lock()</c>) or an object that is its own monitor (<c>lock (this)</c>). Not for a static member.
+        /// </summary>
+        private (Capability? Lock, string? Error) ResolveThis(ISymbol annotated, IMethodSymbol? method)
+        {
+            if ((method ?? annotated).IsStatic)
+            {
+                return (null, "'this' names the owner of '" + annotated.Name + "', which is static; name a static lock");
+            }
+
+            var type = annotated.ContainingType;
+            if (!IsLockType(type, type))
+            {
+                return (null, "'this' is " + (type?.ToDisplayString() ?? "not typed") + ", not a lock the analyses know");
+            }
+
+            return (Capability.This, null);
         }
 
         private static ISymbol? FindMember(ITypeSymbol? type, string name)

@@ -303,10 +303,22 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var target = arguments[0];
-                if (target.Lock != null && !Facts.Locks.ContainsHeld(target.Lock))
+                var mode = method.Name == "AssertHeld" ? LockMode.Exclusive : LockMode.Shared;
+                if (target.Lock is null)
                 {
-                    var mode = method.Name == "AssertHeld" ? LockMode.Exclusive : LockMode.Shared;
+                    return true;
+                }
+
+                if (!Facts.Locks.TryGet(target.Lock, out var held))
+                {
                     Facts.Locks.Held[target.Lock] = new LockFact(target.Lock, target.LockClass, mode, LockSource.Asserted, invocation.Syntax);
+                }
+                else if (held.May || (mode == LockMode.Exclusive && held.Mode != LockMode.Exclusive))
+                {
+                    // Held on some paths only (a retry loop's last turn), or for read: the call throws on every path that
+                    // does not hold it so, so the paths that go on all do. What the body owes for it stays as it was.
+                    Facts.Locks.Held[target.Lock] = new LockFact(held.Id, held.Class, mode == LockMode.Exclusive ? mode : held.Mode, held.Source, held.Site,
+                        held.Nested, held.Reentrant, held.Depth, may: false, held.OtherModeSite, held.Reported, held.SiteMode, held.Quiet, held.Upgradeable);
                 }
 
                 return true;

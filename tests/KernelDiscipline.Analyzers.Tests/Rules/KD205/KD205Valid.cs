@@ -408,5 +408,80 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
                 }
             }
             """);
+
+        [Fact]
+        public Task TheOwnerItselfIsTheLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Page
+            {
+                [GuardedBy("this")]
+                private int flags;
+
+                public void Set(int value)
+                {
+                    lock (this)
+                        flags = value;
+                }
+
+                [MustHold("this")]
+                public void SetLocked(int value) => flags = value;
+
+                public int Get(Page other)
+                {
+                    lock (other)
+                        return other.flags;
+                }
+
+                public static void Through(Page page)
+                {
+                    lock (page)
+                        page.SetLocked(1);
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AnAssertionHoldsOnEveryPathAfterIt() => Verify.VerifyAnalyzerAsync("""
+            sealed class Retry
+            {
+                private readonly object gate = new();
+                private readonly System.Action take;
+                private readonly System.Action give;
+
+                [GuardedBy(nameof(gate))]
+                private int turns;
+
+                public Retry(System.Action take, System.Action give)
+                {
+                    this.take = take;
+                    this.give = give;
+                }
+
+                public void Loop(int n)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        take(); // takes gate in a way the analysis does not follow
+                        Lockdep.AssertHeld(gate);
+                        turns++;
+                        give();
+                    }
+                }
+            }
+
+            sealed class Versioned
+            {
+                private readonly RwSemaphore sem = new(LockClass.Declare("versioned", LockKind.Sleeping, 0));
+
+                [GuardedBy(nameof(sem))]
+                private int version;
+
+                [MustHold(nameof(sem), Shared = true)]
+                public int Bump()
+                {
+                    Lockdep.AssertHeld(sem); // held for read by contract, for write by assertion
+                    return ++version;
+                }
+            }
+            """);
     }
 }

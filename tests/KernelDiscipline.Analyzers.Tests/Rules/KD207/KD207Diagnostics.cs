@@ -73,5 +73,28 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
             Verify.Diagnostic("KD207").WithLocation(1).WithArguments("ContextUnsafe(\"\")", "say why the unchecked accesses are safe: [ContextUnsafe] needs a reason, as the kernel's context_unsafe() needs a comment"),
             Verify.Diagnostic("KD207").WithLocation(2).WithArguments("LockClassDeclaration(\"pool_lock\", LockKind.Spinning, 850)", "an assembly attribute inside a type is ignored by the compiler (CS0657), and the lock class with it; move it to the top of a file, outside every type"),
             Verify.Diagnostic("KD207").WithLocation(3).WithArguments("LockClass(\"pool_lock\")", "the lock class 'pool_lock' is declared nowhere, so no order, nesting or sleeping check applies to it; declare it at the top of a file: [assembly: LockClassDeclaration(\"pool_lock\", LockKind.Sleeping, rank)]"));
+
+        [Fact]
+        public Task ThisOnAStaticMemberOrAValue() => Verify.VerifyAnalyzerAsync("""
+            sealed class Page
+            {
+                [{|#0:GuardedBy("this")|}]
+                private static int pages;
+
+                [{|#1:MustHold("this")|}]
+                public static void Count()
+                {
+                }
+            }
+
+            struct Slot
+            {
+                [{|#2:GuardedBy("this")|}]
+                private int value;
+            }
+            """,
+            Verify.Diagnostic("KD207").WithLocation(0).WithArguments("GuardedBy(\"this\")", "'this' names the owner of 'pages', which is static; name a static lock"),
+            Verify.Diagnostic("KD207").WithLocation(1).WithArguments("MustHold(\"this\")", "'this' names the owner of 'Count', which is static; name a static lock"),
+            Verify.Diagnostic("KD207").WithLocation(2).WithArguments("GuardedBy(\"this\")", "'this' is Slot, not a lock the analyses know"));
     }
 }
