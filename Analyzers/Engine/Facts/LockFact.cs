@@ -50,8 +50,9 @@ namespace KernelDiscipline.Analyzers.Engine
     {
         public LockFact(Capability id, string? lockClass, LockMode mode, LockSource source, SyntaxNode site,
             bool nested = false, bool reentrant = false, int depth = 1, bool may = false, SyntaxNode? otherModeSite = null, bool reported = false, LockMode? siteMode = null,
-            bool quiet = false, bool upgradeable = false)
+            bool quiet = false, bool upgradeable = false, ISymbol? via = null)
         {
+            Via = via;
             Quiet = quiet;
             Upgradeable = upgradeable;
             SiteMode = siteMode ?? mode;
@@ -106,6 +107,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// </summary>
         public bool Quiet { get; }
 
+        /// <summary>
+        /// The local or parameter the lock was taken through (<c>f.Lock()</c>), if it was: where the paths that join name
+        /// different locks by it, a release through it gives back whichever each path holds.
+        /// </summary>
+        public ISymbol? Via { get; }
+
         /// <summary>ReaderWriterLockSlim's upgradeable read: its holder may take the write side (an upgrade, not a self-deadlock).</summary>
         public bool Upgradeable { get; }
 
@@ -113,22 +120,22 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>The same fact in another mode and depth (an upgradeable read upgraded to write, and back).</summary>
         public LockFact WithMode(LockMode mode, int depth) =>
-            new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
+            new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable, Via);
 
         public LockFact WithDepth(int depth) =>
-            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
+            new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, depth, May, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable, Via);
 
-        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
+        public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable, Via);
 
         public LockFact AsReported(LockMode mode) =>
-            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode, Quiet, Upgradeable);
+            new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode, Quiet, Upgradeable, Via);
 
         /// <summary>The same lock from two paths: a must only if both hold it; both modes if they differ.</summary>
         public LockFact Join(LockFact other)
         {
             var mode = Mode | other.Mode;
             var otherSite = OtherModeSite ?? (mode != Mode ? other.Site : other.OtherModeSite);
-            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported, SiteMode, Quiet, Upgradeable);
+            return new LockFact(Id, Class, mode, Source, Site, Nested, Reentrant, Depth, May || other.May, otherSite, Reported || other.Reported, SiteMode, Quiet, Upgradeable, Via);
         }
 
         /// <summary>A must-fact joined with a path that does not hold it.</summary>

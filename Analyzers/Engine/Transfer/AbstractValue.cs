@@ -10,8 +10,9 @@ namespace KernelDiscipline.Analyzers.Engine
         public static readonly AbstractValue Empty = default;
 
         public AbstractValue(SiteSet resources, ConstValue constant, Capability? lockId = null, string? lockClass = null, TryLock? tryLock = null,
-            bool guard = false, LockMode guardMode = LockMode.Exclusive)
+            bool guard = false, LockMode guardMode = LockMode.Exclusive, Microsoft.CodeAnalysis.ISymbol? via = null)
         {
+            Via = via;
             Guard = guard;
             GuardMode = guardMode;
             Resources = resources;
@@ -34,6 +35,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public TryLock? TryLock { get; }
 
+        /// <summary>The local or parameter this value was read from (see <see cref="LockFact.Via"/>).</summary>
+        public Microsoft.CodeAnalysis.ISymbol? Via { get; }
+
         /// <summary>A scoped guard: disposing it releases the lock <see cref="Lock"/> names, in <see cref="GuardMode"/>.</summary>
         public bool Guard { get; }
 
@@ -42,7 +46,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Nothing known: the value of most operations (the engine does not store these).</summary>
         public bool IsEmpty => Resources.IsEmpty && !Constant.IsKnown && Lock is null && LockClass is null && TryLock is null && !Guard;
 
-        public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, Lock, LockClass, TryLock, Guard, GuardMode);
+        public AbstractValue WithConstant(ConstValue constant) => new AbstractValue(Resources, constant, Lock, LockClass, TryLock, Guard, GuardMode, Via);
 
         public AbstractValue Join(AbstractValue other)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -25,7 +26,46 @@ namespace KernelDiscipline.Analyzers.Engine
                     return;
                 }
 
-                engine.AddLock(Facts, new LockFact(target.Lock, lockClass, mode, source, site, nested, reentrant));
+                engine.AddLock(Facts, new LockFact(target.Lock, lockClass, mode, source, site, nested, reentrant, via: target.Via));
+            }
+
+            /// <summary>
+            /// A release through a local whose paths named different locks when they took them (<c>f = x</c> on one,
+            /// <c>f = y</c> on the other, then <c>f.Unlock()</c>): the name no longer says which, so each lock taken
+            /// through the local is given back — on each path, the one it holds.
+            /// </summary>
+            private bool ReleaseTakenThrough(AbstractValue value, LockMode mode, SyntaxNode site)
+            {
+                if (value.Via is null || value.Lock is null || (Facts.Locks.TryGet(value.Lock, out var named) && !named.May))
+                {
+                    return false; // the local names the lock it holds on every path: an ordinary release
+                }
+
+                List<LockFact>? through = null;
+                foreach (var held in Facts.Locks.Held.Values)
+                {
+                    if (held.May && !held.Id.Equals(value.Lock) && SymbolEqualityComparer.Default.Equals(held.Via, value.Via))
+                    {
+                        (through ??= new List<LockFact>()).Add(held);
+                    }
+                }
+
+                if (through is null)
+                {
+                    return false;
+                }
+
+                foreach (var held in through)
+                {
+                    Release(held.Id, mode, site);
+                }
+
+                if (Facts.Locks.ContainsHeld(value.Lock))
+                {
+                    Release(value.Lock, mode, site);
+                }
+
+                return true;
             }
 
             private void Release(Capability? id, LockMode mode, SyntaxNode site, bool quiet = false) => engine.RemoveLock(Facts, id, mode, site, Removal.Release, quiet);
@@ -188,7 +228,8 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                if (annotation.ReleasesReceiver && invocation.Instance != null && !engine.ReleasedByUnlock(receiver.Resources))
+                if (annotation.ReleasesReceiver && invocation.Instance != null && !engine.ReleasedByUnlock(receiver.Resources) &&
+                    !ReleaseTakenThrough(receiver, mode, invocation.Syntax))
                 {
                     Release(receiver.Lock, receiver.Guard ? receiver.GuardMode : mode, invocation.Syntax);
                 }

@@ -653,7 +653,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var (id, lockClass) = LockIdentity(path);
-                return new AbstractValue(resources, constant, id, lockClass);
+                return new AbstractValue(resources, constant, id, lockClass, via: path.Member is null ? path.Root : null);
             }
 
             private PathKey? PathOf(IOperation target)

@@ -262,6 +262,47 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
             """);
 
         [Fact]
+        public Task ALocalThatNamesOneLockOnEachPathReleasesWhicheverItNames() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                void Pick(Folio x, Folio y, bool first)
+                {
+                    Folio f;
+                    if (first)
+                    {
+                        f = x;
+                        f.Lock();
+                    }
+                    else
+                    {
+                        f = y;
+                        f.Lock();
+                    }
+
+                    f.Unlock();
+                }
+
+                void FreshOrExisting(Folio existing, bool fresh)
+                {
+                    var f = fresh ? null : existing;
+                    if (f is null)
+                    {
+                        f = Folio.Alloc();
+                        f.Lock();
+                    }
+                    else
+                    {
+                        f.Lock();
+                    }
+
+                    f.Unlock();
+                    if (fresh)
+                        f.Put();
+                }
+            }
+            """);
+
+        [Fact]
         public Task ReentrantMonitorIsNotTakenTwice() => Verify.VerifyAnalyzerAsync("""
             [assembly: LockClassDeclaration("cache_lock", LockKind.Sleeping, 0)]
 
