@@ -87,6 +87,10 @@ namespace KernelDiscipline.Analyzers
 
         public const string UsedAfterRelease = "is used after it was released; the page table may be gone: map it again";
 
+        /// <summary>KD103's second argument when an object is used after the charge it carried was given back.</summary>
+        public static string UsedAfterUncharge(string resource, string? undo) =>
+            $"is used after its {resource} was given back{(undo is null ? string.Empty : $" ({undo}())")}; the object may be freed already: use it before, or hold a {resource} of your own";
+
         public static readonly DiagnosticDescriptor KD201LockOrder = Create(
             "KD201",
             "Take locks in the declared order",

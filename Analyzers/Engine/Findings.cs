@@ -13,7 +13,11 @@ namespace KernelDiscipline.Analyzers.Engine
             Invocation = invocation;
             Annotation = annotation;
             Capability = Capability.ForSite(index);
+            Kind = annotation.ChargesReturn != null ? ResourceKind.Charge : annotation.ReturnsLock ? ResourceKind.Lock : ResourceKind.Map;
         }
+
+        /// <summary>What the result is: what releasing it ends.</summary>
+        public ResourceKind Kind { get; }
 
         public int Index { get; }
 
@@ -314,6 +318,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>Locks it releases without having taken them (its caller's), with the mode of the release.</summary>
         public List<(Capability Lock, LockMode Mode)> UnownedReleases { get; } = new List<(Capability, LockMode)>();
+
+        /// <summary>How often a bound cut one fact (a charge counted as "many"): that fact only, the rest was analysed.</summary>
+        public int BoundsHit { get; set; }
+
+        /// <summary>The fixed point was not reached within its budget: nothing was reported for this body.</summary>
+        public bool GaveUp { get; set; }
 
         /// <summary>The semantic model of the body (the graph's operations carry none).</summary>
         public SemanticModel? Model { get; set; }

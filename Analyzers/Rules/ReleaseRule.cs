@@ -8,7 +8,10 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace KernelDiscipline.Analyzers.Rules
 {
-    /// <summary>KD103: a successful map or lock released on every path out (unless handed on), and not used after release.</summary>
+    /// <summary>
+    /// KD103: a successful map or lock released on every path out (unless handed on); a map, or an object whose charge was
+    /// given back, not used after (a lock returned by its acquisition may be taken again).
+    /// </summary>
     internal static class ReleaseRule
     {
         public static void Report(Findings findings, Action<Diagnostic> report)
@@ -72,7 +75,7 @@ namespace KernelDiscipline.Analyzers.Rules
                     at.GetLocation(),
                     new[] { use.Site.Invocation.Syntax.GetLocation() },
                     RuleText.Shorten(at),
-                    Descriptors.UsedAfterRelease));
+                    use.Site.Annotation.ChargesReturn is { } charge ? Descriptors.UsedAfterUncharge(charge.Resource, charge.Undo) : Descriptors.UsedAfterRelease));
             }
         }
     }

@@ -19,7 +19,10 @@ namespace KernelDiscipline.Analyzers.Rules
         private static readonly Regex Whitespace = new Regex(@"\s+", RegexOptions.CultureInvariant);
 
         /// <summary>The acquiring call as the user wrote it, on one line and not too long.</summary>
-        public static string Call(AcquireSite site) => Shorten(site.Invocation.Syntax);
+        public static string Call(AcquireSite site) =>
+            Shorten(site.Invocation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax access && access.WhenNotNull == site.Invocation.Syntax
+                ? access // `pmd?.MapLock(a)`, not `.MapLock(a)`
+                : site.Invocation.Syntax);
 
         /// <summary>The 1-based line of a node, for "taken at line N".</summary>
         public static string Line(SyntaxNode node) =>

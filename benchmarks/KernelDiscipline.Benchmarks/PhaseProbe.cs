@@ -33,6 +33,7 @@ internal static class PhaseProbe
         int trackedBodies = 0;
         for (int round = 0; round < rounds + 2; round++)
         {
+            EngineCounters.Reset(); // the counters the caller prints are one round's
             var tree = CSharpSyntaxTree.ParseText(source, AnalyzerCost.ParseOptions);
             var compilation = CSharpCompilation.Create("probe", new[] { tree }, AnalyzerCost.References, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
             var known = KnownSymbols.TryCreate(compilation)!;

@@ -97,6 +97,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>For a returned resource: the name of the method that releases it (Unlock, or Dispose for a lockless map).</summary>
         public string? ReleaseMethodName { get; set; }
+
+        /// <summary>The returned value is the lock itself (its type takes its own lock), not a map that holds one: unlocked, it lives on.</summary>
+        public bool ReturnsLock { get; set; }
     }
 
     /// <summary>A declared lock class: sleeping or spinning, and its rank in the order (0: unordered).</summary>
@@ -718,6 +721,7 @@ namespace KernelDiscipline.Analyzers.Engine
             if (result.Fallible || result.AcquiresReturn)
             {
                 result.ReleaseMethodName = FindReleaseMethod(method.ReturnType, result.AcquiredClass);
+                result.ReturnsLock = result.AcquiresReturn && IsLockType(method.ReturnType);
             }
 
             return result;
@@ -762,6 +766,29 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             return releasesAll;
+        }
+
+        /// <summary>Whether a type can be locked itself: it has a public method that acquires its receiver (<c>TicketLock.Lock()</c>).</summary>
+        private bool IsLockType(ITypeSymbol type)
+        {
+            for (var current = type as INamedTypeSymbol; current != null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is IMethodSymbol { DeclaredAccessibility: Accessibility.Public, IsStatic: false, ReturnsVoid: true } candidate)
+                    {
+                        foreach (var attribute in candidate.GetAttributes())
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, Acquires) && TargetOf(attribute) is null or "Receiver")
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static bool NamedBool(AttributeData attribute, string name)

@@ -26,10 +26,11 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly Dictionary<IOperation, AcquireSite> sites = new Dictionary<IOperation, AcquireSite>(OperationComparer.Instance);
         private readonly List<AcquireSite> siteList = new List<AcquireSite>();
         private readonly FlowState?[] inputs;
-        private readonly List<(ControlFlowGraph Graph, IMethodSymbol Function)> nested = new List<(ControlFlowGraph, IMethodSymbol)>();
+        /// <summary>Made when there is one (most bodies have none).</summary>
+        private List<(ControlFlowGraph Graph, IMethodSymbol Function)>? nested;
         private Findings? findings;
         private readonly Liveness liveness;
-        private readonly List<IFlowAnonymousFunctionOperation> lambdas = new List<IFlowAnonymousFunctionOperation>();
+        private List<IFlowAnonymousFunctionOperation>? lambdas;
 
         private readonly LockSummaries? summaries;
         private readonly int depth;
@@ -64,7 +65,8 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>Local functions and lambdas of this body that call tracked APIs: each is analysed as its own body.</summary>
-        public IReadOnlyList<(ControlFlowGraph Graph, IMethodSymbol Function)> NestedGraphs => nested;
+        public IReadOnlyList<(ControlFlowGraph Graph, IMethodSymbol Function)> NestedGraphs =>
+            (IReadOnlyList<(ControlFlowGraph, IMethodSymbol)>?)nested ?? Array.Empty<(ControlFlowGraph, IMethodSymbol)>();
 
         /// <summary>Only finds the nested functions to analyse, for a body that itself calls nothing tracked.</summary>
         public Findings RunNestedOnly()
@@ -99,8 +101,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
             if (!Solve(first.Ordinal))
             {
-                // Gave up (pathological graph): report nothing rather than something wrong.
-                return new Findings { Function = function, Model = cfg.OriginalOperation.SemanticModel };
+                // Gave up (pathological graph): report nothing rather than something wrong, and say so.
+                EngineCounters.BodyGivenUp();
+                return new Findings { Function = function, Model = cfg.OriginalOperation.SemanticModel, GaveUp = true, BoundsHit = BoundsHit };
             }
 
             if (!onePass)
@@ -121,6 +124,12 @@ namespace KernelDiscipline.Analyzers.Engine
             if (heldAtEveryExit != null)
             {
                 result.HeldAtEveryExit.AddRange(heldAtEveryExit.Values);
+            }
+
+            result.BoundsHit = BoundsHit;
+            if (BoundsHit > 0)
+            {
+                EngineCounters.BodyWithBoundHit();
             }
 
             return result;
@@ -150,15 +159,20 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (isTrackedFunction(localFunction))
                 {
-                    nested.Add((cfg.GetLocalFunctionControlFlowGraph(localFunction, cancellation), localFunction));
+                    (nested ??= new List<(ControlFlowGraph, IMethodSymbol)>()).Add((cfg.GetLocalFunctionControlFlowGraph(localFunction, cancellation), localFunction));
                 }
+            }
+
+            if (lambdas is null)
+            {
+                return;
             }
 
             foreach (var lambda in lambdas)
             {
                 if (isTrackedFunction(lambda.Symbol))
                 {
-                    nested.Add((cfg.GetAnonymousFunctionControlFlowGraphInScope(lambda, cancellation), lambda.Symbol));
+                    (nested ??= new List<(ControlFlowGraph, IMethodSymbol)>()).Add((cfg.GetAnonymousFunctionControlFlowGraphInScope(lambda, cancellation), lambda.Symbol));
                 }
             }
         }
@@ -220,6 +234,11 @@ namespace KernelDiscipline.Analyzers.Engine
                     Collect(block.BranchValue);
                 }
             }
+
+            if (rare?.ConditionalCalls != null)
+            {
+                FindConditionalReceivers();
+            }
         }
 
         /// <summary>The walk's own stack, reused across roots: DescendantsAndSelf allocates an iterator and a stack per root.</summary>
@@ -252,11 +271,20 @@ namespace KernelDiscipline.Analyzers.Engine
                             var site = new AcquireSite(siteList.Count, invocation, annotation);
                             sites[invocation] = site;
                             siteList.Add(site);
+                            if (annotation.ChargesReturn != null)
+                            {
+                                Rare.ChargeSites = ChargeSites.Union(SiteSet.Of(site.Index));
+                            }
+
+                            if (invocation.Instance is IFlowCaptureReferenceOperation receiver && invocation.Syntax is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax })
+                            {
+                                NoteConditionalCall(receiver.Id, site.Index); // `pmd?.MapLock(a)`: its variable is found after the walk
+                            }
                         }
 
                         break;
                     case IFlowAnonymousFunctionOperation lambda:
-                        lambdas.Add(lambda);
+                        (lambdas ??= new List<IFlowAnonymousFunctionOperation>()).Add(lambda);
                         liveness.NoteNestedFunction(lambda.Syntax);
                         break;
                 }
@@ -289,7 +317,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var target = inputs[destination.Ordinal] ??= new FlowState();
-                bool changed = target.Join(key, facts, owned: true);
+                bool changed = target.Join(key, facts, owned: true, ChargeSites);
                 if (changed | (position >= 0 && target.Fold(dead)))
                 {
                     work.Add(destination.Ordinal);
@@ -385,7 +413,7 @@ namespace KernelDiscipline.Analyzers.Engine
                             }
                         }
 
-                        changed |= target.Join(key, facts);
+                        changed |= target.Join(key, facts, owned: false, ChargeSites);
                     }
 
                     if (changed)
@@ -436,7 +464,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var destination = Through(branch, ref k, f);
                 int index = destination is null ? -1 : destination.Ordinal - first;
                 if (branch.Semantics == ControlFlowBranchSemantics.Regular && index >= 0 && index < local.Length &&
-                    (local[index] ??= new FlowState()).Join(k, f, owned: true) && !pending[index])
+                    (local[index] ??= new FlowState()).Join(k, f, owned: true, ChargeSites) && !pending[index])
                 {
                     pending[index] = true;
                     pendingCount++;
@@ -468,7 +496,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
                 else
                 {
-                    merged.JoinWith(partition.Value);
+                    merged.JoinWith(partition.Value, ChargeSites);
                     if (partition.Key != mergedKey)
                     {
                         mergedKey = key;

@@ -61,12 +61,16 @@ namespace KernelDiscipline.Analyzers.Engine
             Each(ref copy, from);
         }
 
-        /// <summary>Joins <paramref name="other"/> into this; true when anything changed.</summary>
-        public bool JoinWith(FlowFacts other)
+        /// <summary>
+        /// Joins <paramref name="other"/> into this; true when anything changed. <paramref name="chargeSites"/>: the
+        /// acquisition sites whose result carries a charge, for what an error path held (<see cref="ErrorPaths"/>).
+        /// </summary>
+        public bool JoinWith(FlowFacts other, SiteSet chargeSites = default)
         {
+            var errorPaths = ErrorPaths.Before(this, other, chargeSites); // the one relation between tables: null unless an error meets a non-error
             var join = default(JoinOperation);
             Each(ref join, other);
-            return join.Changed;
+            return join.Changed | (errorPaths != null && ErrorPaths.After(this, errorPaths));
         }
 
         /// <summary>Forgets the locals and flow captures of a region a branch leaves: nothing reads them after.</summary>

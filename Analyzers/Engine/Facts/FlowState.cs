@@ -26,9 +26,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>
         /// Joins a partition the caller will not touch again: the first one to arrive is kept as it is, not copied
-        /// (an edge's state is built fresh for the edge).
+        /// (an edge's state is built fresh for the edge). <paramref name="chargeSites"/>: see <see cref="FlowFacts.JoinWith"/>.
         /// </summary>
-        public bool Join(int key, FlowFacts facts, bool owned)
+        public bool Join(int key, FlowFacts facts, bool owned, SiteSet chargeSites = default)
         {
             if (key != Normal && Folded.Contains(key))
             {
@@ -46,7 +46,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 return true;
             }
 
-            return mine.JoinWith(facts);
+            return mine.JoinWith(facts, chargeSites);
         }
 
         /// <summary>

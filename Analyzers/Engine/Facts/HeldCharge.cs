@@ -35,8 +35,25 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Held on some of the joined paths only.</summary>
         public bool May { get; }
 
-        /// <summary>How many times it is held (two <c>folio.Get()</c> need two <c>Put()</c>).</summary>
+        /// <summary>How many times it is held (two <c>folio.Get()</c> need two <c>Put()</c>); <see cref="Many"/> past <see cref="MaxDepth"/>.</summary>
         public int Depth { get; }
+
+        /// <summary>The most charges of one object counted exactly: a loop that charges on every pass would otherwise count forever.</summary>
+        public const int MaxDepth = 4;
+
+        /// <summary>More than <see cref="MaxDepth"/>: held, but how many times is not known.</summary>
+        public const int Many = MaxDepth + 1;
+
+        /// <summary>
+        /// "Many" and then undone: whether the last one was given back is not known, so the charge is judged nowhere (a
+        /// loop of <c>Put()</c> after a loop of <c>Get()</c>). Joins keep it so: the highest depth wins.
+        /// </summary>
+        public const int Lost = Many + 1;
+
+        /// <summary>The count is not known (<see cref="Many"/> or <see cref="Lost"/>): no single undo fixes it.</summary>
+        public bool IsMany => Depth >= Many;
+
+        public bool IsLost => Depth >= Lost;
 
         /// <summary>The local that holds the charging call's result while it is unchanged: testing it tells whether the charge was taken.</summary>
         public ISymbol? Result { get; }

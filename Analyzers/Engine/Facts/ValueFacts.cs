@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
@@ -12,8 +13,11 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Values of the CFG's flow captures (they may span blocks).</summary>
         public LazyMap<CaptureId, AbstractValue> Captures;
 
-        /// <summary>KD302: locals and parameters known to hold an error result here (tested negative, or non-zero errnos).</summary>
-        public LazyMap<ISymbol, bool> Errors;
+        /// <summary>
+        /// KD302: locals and parameters known to hold an error result here (tested negative, or non-zero errnos), and
+        /// what the paths on which they hold one still hold.
+        /// </summary>
+        public LazyMap<ISymbol, ErrorFact> Errors;
 
         public void CopyFrom(in ValueFacts from)
         {
@@ -22,9 +26,15 @@ namespace KernelDiscipline.Analyzers.Engine
             Errors = from.Errors.Clone();
         }
 
+        /// <summary>Whether a variable holds an error on every path here: tested as one, or a negative constant.</summary>
+        public bool HoldsError(ISymbol symbol) =>
+            (Errors.TryGetValue(symbol, out var error) && error.Known) || (Constants.TryGetValue(symbol, out var constant) && constant.Value < 0);
+
         public bool JoinWith(in ValueFacts other)
         {
-            bool changed = false;
+            // Errors first: they read both sides' constants as they were. An error on both sides stays one, whatever its
+            // value (-EEXIST and -ENOMEM joined at an `out_unlock:` label); what its error paths held joins as a union.
+            bool changed = JoinErrors(other);
             foreach (var symbol in Constants.KeyList())
             {
                 Constants.TryGetValue(symbol, out var mine);
@@ -51,25 +61,79 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var joined = mine.Join(pair.Value);
-                if (!joined.Resources.Equals(mine.Resources) || !joined.Constant.Equals(mine.Constant))
+                if (!joined.SameFacts(mine))
                 {
                     Captures[pair.Key] = joined;
                     changed = true;
                 }
             }
 
-            // An error is known only where both sides know it.
-            foreach (var symbol in Errors.KeyList())
+            return changed;
+        }
+
+        private bool JoinErrors(in ValueFacts other)
+        {
+            if (Errors.Count == 0 && other.Errors.Count == 0 && (Constants.Count == 0 || other.Constants.Count == 0))
             {
-                if (!other.Errors.ContainsKey(symbol))
+                return false; // the common case: no error known on either side
+            }
+
+            List<(ISymbol Symbol, ErrorFact Fact)>? changes = null;
+            foreach (var pair in Errors.Pairs)
+            {
+                var held = other.Errors.TryGetValue(pair.Key, out var theirs) ? pair.Value.Held.Union(theirs.Held) : pair.Value.Held;
+                var joined = ErrorFact.Of(HoldsError(pair.Key) && other.HoldsError(pair.Key) && !SameConstant(pair.Key, other), held);
+                if (!joined.Equals(pair.Value))
                 {
-                    Errors.Remove(symbol);
-                    changed = true;
+                    (changes ??= new List<(ISymbol, ErrorFact)>()).Add((pair.Key, joined));
                 }
             }
 
-            return changed;
+            foreach (var pair in other.Errors.Pairs)
+            {
+                if (!Errors.ContainsKey(pair.Key))
+                {
+                    var joined = ErrorFact.Of(HoldsError(pair.Key) && other.HoldsError(pair.Key) && !SameConstant(pair.Key, other), pair.Value.Held);
+                    if (!joined.IsEmpty)
+                    {
+                        (changes ??= new List<(ISymbol, ErrorFact)>()).Add((pair.Key, joined));
+                    }
+                }
+            }
+
+            // Negative on both sides but not the same value: the constant goes, the error stays known.
+            foreach (var pair in Constants.Pairs)
+            {
+                if (pair.Value.Value < 0 && !Errors.ContainsKey(pair.Key) && !other.Errors.ContainsKey(pair.Key) && other.HoldsError(pair.Key) &&
+                    !SameConstant(pair.Key, other))
+                {
+                    (changes ??= new List<(ISymbol, ErrorFact)>()).Add((pair.Key, ErrorFact.KnownError));
+                }
+            }
+
+            if (changes is null)
+            {
+                return false;
+            }
+
+            foreach (var (symbol, fact) in changes)
+            {
+                if (fact.IsEmpty)
+                {
+                    Errors.Remove(symbol);
+                }
+                else
+                {
+                    Errors[symbol] = fact;
+                }
+            }
+
+            return true;
         }
+
+        /// <summary>Both sides know the same constant for it: the constant says it all, no error entry is needed.</summary>
+        private bool SameConstant(ISymbol symbol, in ValueFacts other) =>
+            Constants.TryGetValue(symbol, out var mine) && other.Constants.TryGetValue(symbol, out var theirs) && mine.Value == theirs.Value;
 
         public void Forget(ControlFlowRegion region)
         {

@@ -34,8 +34,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 return Unwrap(valueOperation) switch
                 {
-                    ILocalReferenceOperation local => facts.Known.Errors.ContainsKey(local.Local),
-                    IParameterReferenceOperation parameter => facts.Known.Errors.ContainsKey(parameter.Parameter),
+                    ILocalReferenceOperation local => facts.Known.Errors.TryGetValue(local.Local, out var error) && error.Known,
+                    IParameterReferenceOperation parameter => facts.Known.Errors.TryGetValue(parameter.Parameter, out var error) && error.Known,
                     _ => false,
                 };
             }
@@ -51,14 +51,20 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>KD302: charges taken in this body and still held where a path leaves it with an error.</summary>
         private void CheckChargesAtExit(FlowFacts facts, IOperation? valueOperation, AbstractValue returned, SyntaxNode? exitSyntax, bool thrown)
         {
-            if (depth > 0 || !IsErrorExit(facts, valueOperation, returned, thrown))
+            if (depth > 0)
             {
+                return;
+            }
+
+            if (!IsErrorExit(facts, valueOperation, returned, thrown))
+            {
+                CheckErrorPathsAtExit(facts, valueOperation, returned, exitSyntax);
                 return;
             }
 
             foreach (var charge in facts.Charges.Held.Values)
             {
-                if (!charge.Identity.Equals(returned.Lock) && !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
+                if (!charge.IsLost && !charge.Identity.Equals(returned.Lock) && !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
                 {
                     findings!.ChargeLeaks.Add(new ChargeLeakFinding(charge.Spec.Resource, charge.Site, exitSyntax, !charge.May, UndoOf(charge)));
                 }
@@ -82,10 +88,59 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
+        /// <summary>
+        /// KD302 where error and success paths join before the exit (<c>out_unlock: pte.Unlock(); return ret;</c>): what the
+        /// returned local's error paths held and still hold here. No fix: the undo would run on the success paths too.
+        /// </summary>
+        private void CheckErrorPathsAtExit(FlowFacts facts, IOperation? valueOperation, AbstractValue returned, SyntaxNode? exitSyntax)
+        {
+            if (facts.Known.Errors.Count == 0 || valueOperation is null || function?.ReturnType.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+            {
+                return;
+            }
+
+            ISymbol? variable = Unwrap(valueOperation) switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (variable is null || !facts.Known.Errors.TryGetValue(variable, out var error))
+            {
+                return;
+            }
+
+            var onError = error.Held;
+            if (onError.Charges != null)
+            {
+                foreach (var key in onError.Charges)
+                {
+                    if (facts.Charges.Held.TryGetValue(key, out var charge) && !charge.IsLost && !charge.Identity.Equals(returned.Lock) &&
+                        !(charge.Holder != null && liveness.IsCaptured(charge.Holder)))
+                    {
+                        findings!.ChargeLeaks.Add(new ChargeLeakFinding(charge.Spec.Resource, charge.Site, exitSyntax, must: false, undo: null));
+                    }
+                }
+            }
+
+            foreach (int index in onError.Sites)
+            {
+                var spec = siteList[index].Annotation.ChargesReturn;
+                if (spec != null && (facts.Sites.Facts[index] & Fact.Held) != 0 && !returned.Resources.Contains(index))
+                {
+                    HolderOf(facts, index, out bool handedOn);
+                    if (!handedOn)
+                    {
+                        findings!.ChargeLeaks.Add(new ChargeLeakFinding(spec.Resource, siteList[index].Invocation.Syntax, exitSyntax, must: false, undo: null));
+                    }
+                }
+            }
+        }
+
         /// <summary>The call that gives a charge back: its [Undo] on the same receiver with the charging call's arguments.</summary>
         private static string? UndoOf(HeldCharge charge)
         {
-            if (charge.Spec.Undo is null ||
+            if (charge.Spec.Undo is null || charge.IsMany || // one undo does not give back "many"
                 charge.Site is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call ||
                 !IsPlainReceiver(access.Expression))
             {
@@ -115,14 +170,15 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>[Charges]/[Uncharges] on the receiver or an argument of a call.</summary>
             private void ChargeEffects(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver, AbstractValue[] arguments)
             {
+                var receiverIdentity = ChargeIdentity(receiver, invocation.Instance);
                 if (annotation.UnchargesReceiver is { } given)
                 {
-                    Uncharge(given, receiver);
+                    Uncharge(given, receiver, receiverIdentity);
                 }
 
-                if (annotation.ChargesReceiver is { } spec && receiver.Lock != null)
+                if (annotation.ChargesReceiver is { } spec && receiverIdentity != null)
                 {
-                    Charge(spec, receiver.Lock, invocation.Syntax, invocation.Instance);
+                    Charge(spec, receiverIdentity, invocation.Syntax, invocation.Instance);
                 }
 
                 for (int i = 0; i < arguments.Length; i++)
@@ -135,12 +191,13 @@ namespace KernelDiscipline.Analyzers.Engine
 
                     if (ordinal == annotation.UnchargedOrdinal && annotation.UnchargesArgument is { } argumentGiven)
                     {
-                        Uncharge(argumentGiven, arguments[i]);
+                        Uncharge(argumentGiven, arguments[i], ChargeIdentity(arguments[i], invocation.Arguments[i].Value));
                     }
 
-                    if (ordinal == annotation.ChargedOrdinal && annotation.ChargesArgument is { } argumentSpec && arguments[i].Lock != null)
+                    if (ordinal == annotation.ChargedOrdinal && annotation.ChargesArgument is { } argumentSpec &&
+                        ChargeIdentity(arguments[i], invocation.Arguments[i].Value) is { } argumentIdentity)
                     {
-                        Charge(argumentSpec, arguments[i].Lock!, invocation.Syntax, invocation.Arguments[i].Value);
+                        Charge(argumentSpec, argumentIdentity, invocation.Syntax, invocation.Arguments[i].Value);
                     }
                 }
             }
@@ -149,15 +206,53 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var key = new ChargeKey(spec.Resource, identity);
                 var holder = through is null ? null : PathOf(Unwrap(through))?.Root;
-                Facts.Charges.Held[key] = Facts.Charges.Held.TryGetValue(key, out var held)
-                    ? new HeldCharge(spec, identity, site, held.May, held.Depth + 1, result: null, holder)
-                    : new HeldCharge(spec, identity, site, may: false, depth: 1, result: null, holder);
+                if (!Facts.Charges.Held.TryGetValue(key, out var held))
+                {
+                    Facts.Charges.Held[key] = new HeldCharge(spec, identity, site, may: false, depth: 1, result: null, holder);
+                    HeldOnErrorPaths(Facts, key, -1);
+                    return;
+                }
+
+                if (held.Depth == HeldCharge.MaxDepth)
+                {
+                    engine.BoundHit(); // counted exactly no further: "many" from here
+                }
+
+                Facts.Charges.Held[key] = new HeldCharge(spec, identity, site, held.May, held.IsMany ? held.Depth : held.Depth + 1, result: null, holder);
+            }
+
+            /// <summary>
+            /// The object a value names for charges. A local written once, from a member of another local
+            /// (<c>var folio = src.Folio;</c> after <c>src?.Folio.Get()</c>), names that member's object when it is charged:
+            /// a lock alias does not follow locals (a lock named through another local keeps the local's own identity).
+            /// </summary>
+            private Capability? ChargeIdentity(AbstractValue value, IOperation? operation)
+            {
+                if (operation is null || Facts.Charges.Held.Count == 0 || Unwrap(operation) is not ILocalReferenceOperation local ||
+                    value.Lock is not { Kind: CapabilityKind.Local } own || !own.IsRoot ||
+                    engine.OnlyWrite(local.Local) is not IMemberReferenceOperation { Member.IsStatic: false } member || member is IPropertyReferenceOperation { Arguments.Length: > 0 } ||
+                    (member.Instance is null ? null : Unwrap(member.Instance)) is not ILocalReferenceOperation { Local: var owner } ||
+                    SymbolEqualityComparer.Default.Equals(owner, local.Local))
+                {
+                    return value.Lock;
+                }
+
+                var named = LockIdentity(new PathKey(owner, member.Member)).Id;
+                foreach (var charge in Facts.Charges.Held.Pairs)
+                {
+                    if (charge.Value.Identity.Equals(named))
+                    {
+                        return named;
+                    }
+                }
+
+                return value.Lock;
             }
 
             /// <summary>Gives back one charge of <paramref name="resource"/> on the value: a charge on it, else the charge it carries.</summary>
-            private void Uncharge(string resource, AbstractValue value)
+            private void Uncharge(string resource, AbstractValue value, Capability? identity)
             {
-                if (value.Lock != null && Facts.Charges.Held.TryGetValue(new ChargeKey(resource, value.Lock), out var held))
+                if (identity != null && Facts.Charges.Held.TryGetValue(new ChargeKey(resource, identity), out var held))
                 {
                     Drop(Facts, held);
                     return;
@@ -168,19 +263,101 @@ namespace KernelDiscipline.Analyzers.Engine
                     if (engine.siteList[site].Annotation.ChargesReturn?.Resource == resource)
                     {
                         Facts.Sites.Facts[site] = Fact.Released;
+                        NotHeldOnErrorPaths(Facts, default, site);
                     }
                 }
             }
 
-            private static void Drop(FlowFacts facts, HeldCharge held)
+            /// <summary>
+            /// A charge taken (<paramref name="key"/>) or a charged object acquired (<paramref name="site"/>) after paths that
+            /// held an error joined these: it is held on those error paths too.
+            /// </summary>
+            private static void HeldOnErrorPaths(FlowFacts facts, ChargeKey key, int site)
             {
-                if (held.Depth > 1)
+                if (!AnyErrorPaths(facts))
+                {
+                    return;
+                }
+
+                foreach (var local in facts.Known.Errors.KeyList())
+                {
+                    facts.Known.Errors.TryGetValue(local, out var error);
+                    if (error.Held.IsEmpty)
+                    {
+                        continue; // known on every path: the exit judges it as an error exit
+                    }
+
+                    var with = site >= 0 ? error.Held.With(site) : error.Held.With(key);
+                    if (!with.Equals(error.Held))
+                    {
+                        facts.Known.Errors[local] = error.WithHeld(with);
+                    }
+                }
+            }
+
+            /// <summary>Whether a local's error paths were joined with others here (most errors are known on every path: nothing to keep).</summary>
+            private static bool AnyErrorPaths(FlowFacts facts)
+            {
+                foreach (var error in facts.Known.Errors.Pairs) // Values would allocate its collection once per map
+                {
+                    if (!error.Value.Held.IsEmpty)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            /// <summary>Given back or handed on here: no error path holds it any more.</summary>
+            private static void NotHeldOnErrorPaths(FlowFacts facts, ChargeKey key, int site)
+            {
+                if (!AnyErrorPaths(facts))
+                {
+                    return;
+                }
+
+                foreach (var local in facts.Known.Errors.KeyList())
+                {
+                    facts.Known.Errors.TryGetValue(local, out var error);
+                    var without = site >= 0 ? error.Held.Without(site) : error.Held.Without(key);
+                    if (without.Equals(error.Held))
+                    {
+                        continue;
+                    }
+
+                    if (!error.Known && without.IsEmpty)
+                    {
+                        facts.Known.Errors.Remove(local);
+                    }
+                    else
+                    {
+                        facts.Known.Errors[local] = error.WithHeld(without);
+                    }
+                }
+            }
+
+            private void Drop(FlowFacts facts, HeldCharge held)
+            {
+                if (held.IsMany)
+                {
+                    // Whether this undo gave back the last of "many" is not known: that charge is judged nowhere from here.
+                    if (!held.IsLost)
+                    {
+                        engine.BoundHit();
+                    }
+
+                    facts.Charges.Held[held.Key] = held.With(may: true, HeldCharge.Lost, held.Result);
+                    NotHeldOnErrorPaths(facts, held.Key, -1);
+                }
+                else if (held.Depth > 1)
                 {
                     facts.Charges.Held[held.Key] = held.With(held.May, held.Depth - 1, held.Result);
                 }
                 else
                 {
                     facts.Charges.Held.Remove(held.Key);
+                    NotHeldOnErrorPaths(facts, held.Key, -1);
                 }
             }
 
@@ -198,6 +375,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     if (held.Identity.Equals(identity))
                     {
                         Facts.Charges.Held.Remove(key);
+                        NotHeldOnErrorPaths(Facts, key, -1);
                     }
                 }
             }
@@ -280,7 +458,14 @@ namespace KernelDiscipline.Analyzers.Engine
                         (call != null && held.Site == call.Syntax);
                     if (decided && Failed(held.Spec.When, relation))
                     {
-                        Drop(facts, held);
+                        if (held.IsMany)
+                        {
+                            facts.Charges.Held[key] = held.With(may: true, held.Depth, held.Result); // "many" less the one that failed: some may be left
+                        }
+                        else
+                        {
+                            Drop(facts, held);
+                        }
                     }
                 }
 
@@ -291,7 +476,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         (relation == BinaryOperatorKind.NotEquals && operand.Type.SpecialType == SpecialType.System_Int32);
                     if (error)
                     {
-                        facts.Known.Errors[variable] = true;
+                        facts.Known.Errors.TryGetValue(variable, out var known);
+                        facts.Known.Errors[variable] = ErrorFact.Of(true, known.Held);
                     }
                     else if (relation is BinaryOperatorKind.Equals or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
                     {

@@ -45,20 +45,45 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 RefineResult(condition, truth, facts);
-                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockId))
+                if (unwrapped is IIsPatternOperation { Pattern: IRecursivePatternOperation { DeconstructionSubpatterns.Length: > 0 } recursive } tuplePattern &&
+                    ElementsOf(tuplePattern.Value, facts, out var elements, out var elementOperations) && elements.Length == recursive.DeconstructionSubpatterns.Length)
+                {
+                    return RefineElements(recursive, elements, elementOperations, truth, facts, ref key);
+                }
+
+                if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockId, out var operand))
                 {
                     return true;
                 }
 
-                var implied = truth ? whenTrue : whenFalse;
+                return ApplyNullTest(facts, truth ? whenTrue : whenFalse, resources, declared, lockId, operand, ref key);
+            }
+
+            /// <summary>
+            /// What one null test tells on its edge (<paramref name="implied"/>) of the value <paramref name="operand"/> holds:
+            /// a failed acquisition's path, a bound variable, locks a null reference cannot hold; false when the edge is impossible.
+            /// </summary>
+            private bool ApplyNullTest(FlowFacts facts, Implies implied, SiteSet resources, ISymbol? declared, Capability? lockId, IOperation? operand, ref int key)
+            {
                 if (implied == Implies.Nothing)
                 {
                     return true;
                 }
 
+                if (operand != null && ValueIn(operand, facts).KnownNull)
+                {
+                    return implied == Implies.Null; // null on every path here (`x?.M()` when x was null): never non-null
+                }
+
                 if (implied == Implies.Null && lockId != null)
                 {
                     ForgetLocksWithin(facts, lockId); // a null reference holds no lock
+                }
+
+                if (implied == Implies.Null && operand != null && PathOf(Unwrap(operand)) is { Member: null } nullPath &&
+                    engine.NotMadeWhenNull(nullPath.Root) is { IsEmpty: false } notMade)
+                {
+                    NotMade(facts, notMade);
                 }
 
                 if (resources.IsEmpty)
@@ -95,7 +120,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 // A variable that holds the result on some paths only (null on others) tells nothing about a failure.
-                if (failedSite >= 0 && !(PathOf(Unwrap(NullTested(condition))) is { } tested && facts.Sites.Partial.ContainsKey(tested)))
+                if (failedSite >= 0 && !(operand != null && PathOf(Unwrap(operand)) is { } tested && facts.Sites.Partial.ContainsKey(tested)))
                 {
                     key = failedSite;
                 }
@@ -109,16 +134,112 @@ namespace KernelDiscipline.Analyzers.Engine
                 return feasible;
             }
 
-            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
-                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _) && !resources.IsEmpty;
+            /// <summary>A value on this edge: this block's, else a flow capture's as the edge's facts hold it.</summary>
+            private AbstractValue ValueIn(IOperation operation, FlowFacts facts)
+            {
+                var unwrapped = Unwrap(operation);
+                return unwrapped is IFlowCaptureReferenceOperation capture && facts.Known.Captures.TryGetValue(capture.Id, out var captured) ? captured : Value(operation);
+            }
 
-            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out Capability? lockId)
+            /// <summary>
+            /// The elements of a tuple a pattern tests: written out (<c>(pte, x) is (null, _)</c>), or captured for a switch.
+            /// <paramref name="operations"/> is null when only their values are kept.
+            /// </summary>
+            private bool ElementsOf(IOperation tuple, FlowFacts facts, out AbstractValue[] elements, out IOperation?[]? operations)
+            {
+                var unwrapped = Unwrap(tuple);
+                elements = ValueIn(unwrapped, facts).Elements ?? System.Array.Empty<AbstractValue>();
+                operations = null;
+                if (unwrapped is ITupleOperation written && written.Elements.Length == elements.Length)
+                {
+                    operations = new IOperation?[elements.Length];
+                    for (int i = 0; i < elements.Length; i++)
+                    {
+                        operations[i] = written.Elements[i];
+                    }
+                }
+
+                return elements.Length > 0;
+            }
+
+            /// <summary>
+            /// A positional pattern on a tuple (<c>(null, _)</c>, <c>(var m, null)</c>): when it matches, each element matches
+            /// its own pattern; when it does not, only a pattern with a single element that can fail says which one did not.
+            /// </summary>
+            private bool RefineElements(IRecursivePatternOperation pattern, AbstractValue[] elements, IOperation?[]? operations, bool truth, FlowFacts facts, ref int key)
+            {
+                var subpatterns = pattern.DeconstructionSubpatterns;
+                int fallible = -1, fallibleCount = 0;
+                for (int i = 0; i < subpatterns.Length; i++)
+                {
+                    if (!AlwaysMatches(subpatterns[i]))
+                    {
+                        fallible = i;
+                        fallibleCount++;
+                    }
+                }
+
+                if (!truth)
+                {
+                    if (fallibleCount == 0)
+                    {
+                        return false; // `(_, var x)` always matches
+                    }
+
+                    return fallibleCount > 1 || IsValueType(subpatterns[fallible].InputType) ||
+                        ApplyNullTest(facts, Classify(subpatterns[fallible], subpatterns[fallible].InputType).NonMatch, elements[fallible].Resources,
+                            null, elements[fallible].Lock, operations?[fallible], ref key);
+                }
+
+                bool feasible = true;
+                for (int i = 0; i < subpatterns.Length && feasible; i++)
+                {
+                    var declared = DeclaredSymbol(subpatterns[i]);
+                    if (IsValueType(subpatterns[i].InputType))
+                    {
+                        continue;
+                    }
+
+                    var match = Classify(subpatterns[i], subpatterns[i].InputType).Match;
+                    feasible = ApplyNullTest(facts, match, elements[i].Resources, declared, elements[i].Lock, operations?[i], ref key);
+                    if (feasible && match != Implies.NonNull && declared != null && !elements[i].Resources.IsEmpty)
+                    {
+                        facts.Sites.Vars[new PathKey(declared, null)] = elements[i].Resources; // `var m` binds whatever the element is
+                    }
+                }
+
+                return feasible;
+            }
+
+            private static bool AlwaysMatches(IPatternOperation pattern) =>
+                pattern is IDiscardPatternOperation or IDeclarationPatternOperation { MatchesNull: true };
+
+            /// <summary>A struct (a tuple) is never null: a pattern on it says nothing of null.</summary>
+            private static bool IsValueType(ITypeSymbol? type) =>
+                type is { IsValueType: true } && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+
+            /// <summary>The receiver these acquisitions were called on through <c>?.</c> is null: they were not made on this path.</summary>
+            private void NotMade(FlowFacts facts, SiteSet sites)
+            {
+                foreach (int site in Bits(sites))
+                {
+                    facts.Sites.Facts[site] &= ~(Fact.Held | Fact.Null | Fact.Live);
+                    DropSiteLock(facts, site);
+                }
+            }
+
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared) =>
+                TryNullTest(condition, out resources, out whenTrue, out whenFalse, out declared, out _, out _) && !resources.IsEmpty;
+
+            /// <summary>A null test of <paramref name="operand"/>: what it implies when true and when false.</summary>
+            private bool TryNullTest(IOperation condition, out SiteSet resources, out Implies whenTrue, out Implies whenFalse, out ISymbol? declared, out Capability? lockId,
+                out IOperation? operand)
             {
                 resources = SiteSet.Empty;
                 whenTrue = whenFalse = Implies.Nothing;
                 declared = null;
                 lockId = null;
-                IOperation? operand = null;
+                operand = null;
                 switch (Unwrap(condition))
                 {
                     case IIsNullOperation isNull:
@@ -139,6 +260,8 @@ namespace KernelDiscipline.Analyzers.Engine
                         whenTrue = equals ? Implies.Null : Implies.NonNull;
                         whenFalse = equals ? Implies.NonNull : Implies.Null;
                         break;
+                    case IIsPatternOperation pattern when IsValueType(pattern.Value.Type):
+                        return false; // a tuple is never null: its elements are tested by RefineElements
                     case IIsPatternOperation pattern:
                         operand = pattern.Value;
                         resources = Value(pattern.Value).Resources;
@@ -146,24 +269,14 @@ namespace KernelDiscipline.Analyzers.Engine
                         declared = DeclaredSymbol(pattern.Pattern);
                         break;
                     case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockId);
+                        return TryNullTest(not.Operand, out resources, out whenFalse, out whenTrue, out _, out lockId, out operand);
                     default:
                         return false;
                 }
 
                 lockId = operand is null ? lockId : Value(operand).Lock;
-                return !resources.IsEmpty || lockId != null;
+                return true;
             }
-
-            /// <summary>The operand a null test tests.</summary>
-            private static IOperation NullTested(IOperation condition) => Unwrap(condition) switch
-            {
-                IIsNullOperation isNull => isNull.Operand,
-                IBinaryOperation binary => IsNullLiteral(binary.RightOperand) ? binary.LeftOperand : binary.RightOperand,
-                IIsPatternOperation pattern => pattern.Value,
-                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not => NullTested(not.Operand),
-                var other => other,
-            };
 
             private static bool IsNullLiteral(IOperation operation)
             {

@@ -86,9 +86,14 @@ namespace KernelDiscipline.Analyzers.Engine
             public AbstractValue Visit(IOperation operation)
             {
                 var value = VisitCore(operation);
-                if (operation.ConstantValue.HasValue && TryLong(operation.ConstantValue.Value, out long constant))
+                var known = operation.ConstantValue;
+                if (known.HasValue && TryLong(known.Value, out long constant))
                 {
                     value = value.WithConstant(new ConstValue(constant, operation.Syntax));
+                }
+                else if (known.HasValue && known.Value is null && value.IsEmpty)
+                {
+                    value = AbstractValue.Null; // `null`, or `default` of a reference: what `x?.M()` is when x is null
                 }
 
                 if (!value.IsEmpty)
@@ -154,9 +159,13 @@ namespace KernelDiscipline.Analyzers.Engine
                     case OperationKind.CompoundAssignment:
                     case OperationKind.Increment:
                     case OperationKind.Decrement:
-                    case OperationKind.DeconstructionAssignment:
                         VisitChildren(operation);
                         ForgetTargets(operation);
+                        return AbstractValue.Empty;
+                    case OperationKind.DeconstructionAssignment:
+                        var deconstruction = (IDeconstructionAssignmentOperation)operation;
+                        Visit(deconstruction.Target); // its members are written (KD205), evaluated before the value
+                        Deconstruct(deconstruction.Target, deconstruction.Value);
                         return AbstractValue.Empty;
                     case OperationKind.InstanceReference:
                         // An object initializer's receiver is the new object, not this: nothing names it (nor locks it) yet.
@@ -166,14 +175,16 @@ namespace KernelDiscipline.Analyzers.Engine
                     case OperationKind.FlowAnonymousFunction:
                         return AbstractValue.Empty; // analysed as its own body
                     case OperationKind.Tuple:
-                        // A tuple carries what its elements hold: `return (pte, 0);` hands the map on.
-                        var elements = SiteSet.Empty;
-                        foreach (var item in ((ITupleOperation)operation).Elements)
+                        // A tuple carries what its elements hold (`return (pte, 0);` hands the map on), and each element's
+                        // value for the patterns that test it (`(pte, x) switch { (null, _) => … }`).
+                        var tuple = ((ITupleOperation)operation).Elements;
+                        var elements = new AbstractValue[tuple.Length];
+                        for (int i = 0; i < elements.Length; i++)
                         {
-                            elements = elements.Union(Visit(item).Resources);
+                            elements[i] = Visit(tuple[i]);
                         }
 
-                        return new AbstractValue(elements, ConstValue.Unknown);
+                        return AbstractValue.Tuple(elements);
                     case OperationKind.ObjectCreation:
                         var creation = (IObjectCreationOperation)operation;
                         var annotation = creation.Constructor is null ? MethodAnnotation.None : engine.known.Annotation(creation.Constructor);
@@ -413,6 +424,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 Facts.Sites.Facts[site.Index] = site.Annotation.Fallible
                     ? Fact.Null | (site.Annotation.AcquiresReturn ? Fact.Held : Fact.Live)
                     : Fact.Held;
+                if (site.Annotation.ChargesReturn != null)
+                {
+                    HeldOnErrorPaths(Facts, default, site.Index);
+                }
+
                 return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, site.Capability, site.Annotation.AcquiredClass);
             }
 
@@ -489,10 +505,18 @@ namespace KernelDiscipline.Analyzers.Engine
                     CheckPointee(element.ArrayReference, element, Access.Write);
                 }
 
-                var value = Visit(assignment.Value);
+                return AssignTo(target, assignment.Value, Visit(assignment.Value));
+            }
+
+            /// <summary>
+            /// <paramref name="target"/> takes <paramref name="value"/> (of <paramref name="valueOperation"/>): ownership moves
+            /// into a followed variable, escapes into anything else; what the variable said before is forgotten.
+            /// </summary>
+            private AbstractValue AssignTo(IOperation target, IOperation valueOperation, AbstractValue value)
+            {
                 if (target is IDiscardOperation)
                 {
-                    if (Unwrap(assignment.Value) is IInvocationOperation discarded)
+                    if (Unwrap(valueOperation) is IInvocationOperation discarded)
                     {
                         Discard(discarded);
                     }
@@ -503,18 +527,18 @@ namespace KernelDiscipline.Analyzers.Engine
                 var path = PathOf(target);
                 if (path is null)
                 {
-                    Escape(value); // stored where the engine does not follow: a static, an array, a deeper member
+                    Escape(value, operation: valueOperation); // stored where the engine does not follow: a static, an array, a deeper member
                     return value;
                 }
 
                 var key = path.Value;
                 if (key.OutlivesMethod || key.Member != null)
                 {
-                    EscapeCharges(value.Lock); // the caller's or an object's now: its charges go with it
+                    EscapeCharges(ChargeIdentity(value, valueOperation)); // the caller's or an object's now: its charges go with it
                 }
                 else
                 {
-                    NoteAssigned(key.Root, assignment.Value);
+                    NoteAssigned(key.Root, valueOperation);
                 }
 
                 Facts.Sites.Partial.Remove(key);
@@ -555,6 +579,62 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 return value;
+            }
+
+            /// <summary>
+            /// <c>var (p, q) = (x.MapLock(a), y.MapLock(a));</c>: each element goes to its own target, as if assigned one by
+            /// one (nested tuples pair up too), after every element was evaluated. A value that is not written out as a tuple
+            /// leaves its targets unknown.
+            /// </summary>
+            private void Deconstruct(IOperation target, IOperation value)
+            {
+                var pairs = new List<(IOperation Target, IOperation Value, AbstractValue Abstract)>();
+                Pair(target, value, pairs);
+                foreach (var (to, from, abstractValue) in pairs)
+                {
+                    AssignTo(to, from, abstractValue);
+                }
+            }
+
+            /// <summary>Evaluates <paramref name="value"/> left to right, pairing each element with its target.</summary>
+            private void Pair(IOperation target, IOperation value, List<(IOperation, IOperation, AbstractValue)> pairs)
+            {
+                var targets = target is IDeclarationExpressionOperation declaration ? declaration.Expression : target;
+                if (targets is not ITupleOperation targetTuple)
+                {
+                    pairs.Add((target, value, Visit(value)));
+                    return;
+                }
+
+                if (Unwrap(value) is ITupleOperation valueTuple && valueTuple.Elements.Length == targetTuple.Elements.Length)
+                {
+                    for (int i = 0; i < valueTuple.Elements.Length; i++)
+                    {
+                        Pair(targetTuple.Elements[i], valueTuple.Elements[i], pairs);
+                    }
+
+                    return;
+                }
+
+                Escape(Visit(value)); // `var (p, q) = Helper();`: what it returns is not followed into its parts
+                Unknown(targetTuple, value, pairs);
+            }
+
+            /// <summary>Each target of a tuple whose parts are not known: it holds something unknown now.</summary>
+            private static void Unknown(ITupleOperation targets, IOperation value, List<(IOperation, IOperation, AbstractValue)> pairs)
+            {
+                foreach (var element in targets.Elements)
+                {
+                    var nested = element is IDeclarationExpressionOperation declaration ? declaration.Expression : element;
+                    if (nested is ITupleOperation tuple)
+                    {
+                        Unknown(tuple, value, pairs);
+                    }
+                    else if (element is not IDiscardOperation)
+                    {
+                        pairs.Add((element, value, AbstractValue.Empty));
+                    }
+                }
             }
 
             /// <summary>An assignment's target member: the member is written, what its owner refers to is written through.</summary>
@@ -728,7 +808,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Use(UseKind.Dereferenced, at, site);
                     }
-                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0)
+                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0 && UsableOnlyWhileHeld(site))
                     {
                         // Released on every path that reaches here. Where another path still holds a map from the same
                         // call (a map kept from one loop iteration, released maps of the others), facts per call site
@@ -794,7 +874,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Use(UseKind.PassedOn, argument, site);
                     }
-                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0)
+                    else if ((fact & Fact.Released) != 0 && (fact & (Fact.Held | Fact.Escaped)) == 0 && UsableOnlyWhileHeld(site))
                     {
                         Use(UseKind.AfterRelease, argument, site);
                     }
@@ -802,14 +882,14 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 // A map passed on is the callee's to release; a charged object is only lent (a callee that keeps a
                 // reference takes its own), unless it goes by ref or out.
-                Escape(value, lent: argument.Parameter?.RefKind is null or RefKind.None);
+                Escape(value, lent: argument.Parameter?.RefKind is null or RefKind.None, argument.Value);
             }
 
-            private void Escape(AbstractValue value, bool lent = false)
+            private void Escape(AbstractValue value, bool lent = false, IOperation? operation = null)
             {
                 if (!lent)
                 {
-                    EscapeCharges(value.Lock);
+                    EscapeCharges(ChargeIdentity(value, operation));
                 }
 
                 foreach (int site in Bits(value.Resources))
@@ -824,9 +904,13 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Facts.Sites.Facts[site] = (fact & ~Fact.Held) | Fact.Escaped;
                         DropSiteLock(Facts, site); // the lock goes with the map
+                        NotHeldOnErrorPaths(Facts, default, site);
                     }
                 }
             }
+
+            /// <summary>A map or a charged object ends with its release; a lock returned by its acquisition is only unlocked, and may be taken again.</summary>
+            private bool UsableOnlyWhileHeld(int site) => engine.siteList[site].Kind != ResourceKind.Lock;
 
             private void Use(UseKind kind, IOperation at, int site)
             {

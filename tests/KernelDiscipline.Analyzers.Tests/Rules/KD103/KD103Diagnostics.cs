@@ -103,5 +103,45 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD103
                 }
             }
             """);
+
+        [Fact]
+        public Task UseAfterReleaseSaysWhatWasReleased() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                // A map released: the page table may be gone.
+                int MapAfterUnlock(Pmd pmd, ulong addr)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    pte.Unlock();
+                    return {|#0:pte|}.Read(addr) is null ? 0 : 1;
+                }
+
+                // A folio whose reference was given back: the folio may be freed (folio_put, then folio_lock).
+                void FolioAfterPut()
+                {
+                    var folio = Folio.Alloc();
+                    folio.Put();
+                    {|#1:folio|}.Lock();
+                    folio.Unlock();
+                }
+
+                // Given back twice: the second Put is a use after the first.
+                void PutTwice(bool bad)
+                {
+                    var folio = Folio.Alloc();
+                    folio.Put();
+                    if (bad)
+                        {|#2:folio|}.Put();
+                }
+            }
+            """,
+            Verify.Diagnostic("KD103").WithLocation(0).WithLocation(6, 19)
+                .WithArguments("pte", "is used after it was released; the page table may be gone: map it again"),
+            Verify.Diagnostic("KD103").WithLocation(1).WithLocation(16, 21)
+                .WithArguments("folio", "is used after its folio reference was given back (Put()); the object may be freed already: use it before, or hold a folio reference of your own"),
+            Verify.Diagnostic("KD103").WithLocation(2).WithLocation(25, 21)
+                .WithArguments("folio", "is used after its folio reference was given back (Put()); the object may be freed already: use it before, or hold a folio reference of your own"));
     }
 }

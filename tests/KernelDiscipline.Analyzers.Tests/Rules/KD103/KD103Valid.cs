@@ -193,5 +193,73 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD103
                 }
             }
             """);
+
+        [Fact]
+        public Task AnUnlockEndsOnlyWhatAnUnlockEnds() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                // folio_unlock(); folio_put(); the unlock ends the lock, not the folio's life.
+                int UnlockThenPut(Pmd pmd, ulong addr)
+                {
+                    var folio = Folio.Alloc();
+                    folio.Lock();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Unlock();
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    pte.Unlock();
+                    folio.Unlock();
+                    folio.Put();
+                    return 0;
+                }
+
+                // Locked on one path only, unlocked there; the reference is given back on every path.
+                void LockedOnOnePath(bool wait)
+                {
+                    var folio = Folio.Alloc();
+                    if (wait)
+                    {
+                        folio.Lock();
+                        folio.Unlock();
+                    }
+
+                    folio.Put();
+                }
+
+                // A try-lock that fails gives the reference back; a held one is unlocked, then put.
+                int TryLock()
+                {
+                    var folio = Folio.Alloc();
+                    if (!folio.TryLock())
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    folio.Unlock();
+                    folio.Put();
+                    return 0;
+                }
+
+                // A lock returned by its acquisition is unlocked, not gone: it may be taken again.
+                void Relock(Pmd pmd, Vma vma)
+                {
+                    var ptl = pmd.Lock();
+                    ptl.Unlock();
+                    ptl.Lock();
+                    ptl.Unlock();
+                    var huge = pmd.TransHugeLock(vma);
+                    if (huge is null)
+                        return;
+                    huge.Unlock();
+                    _ = huge.IsHeldByCurrentThread;
+                }
+            }
+            """);
     }
 }

@@ -195,5 +195,148 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
                 }
             }
             """);
+
+        [Fact]
+        public Task ALabelOnlyErrorsReachIsAnErrorExitWhateverTheErrno() => Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                int TwoErrors(Pmd pmd, ulong addr, Folio folio, bool full)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    if (full)
+                    {
+                        ret = -Errno.ENOMEM;
+                        goto out_unlock;
+                    }
+
+                    if (pte.Read(addr) is not null)
+                    {
+                        ret = -Errno.EEXIST;
+                        goto out_unlock;
+                    }
+
+                    pte.Unlock();
+                    return 0;
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                }
+            }
+            """, """
+            class C
+            {
+                int TwoErrors(Pmd pmd, ulong addr, Folio folio, bool full)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    if (full)
+                    {
+                        ret = -Errno.ENOMEM;
+                        goto out_unlock;
+                    }
+
+                    if (pte.Read(addr) is not null)
+                    {
+                        ret = -Errno.EEXIST;
+                        goto out_unlock;
+                    }
+
+                    pte.Unlock();
+                    return 0;
+                out_unlock:
+                    pte.Unlock();
+                    folio.Put();
+                    return ret;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task NoFixAtALabelTheSuccessPathSharesNorForManyCharges() => Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                // The label is shared with the success path, which keeps the reference: an undo there would drop it too.
+                int InstallJoined(Pmd pmd, ulong addr, Folio folio)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                        goto out_unlock;
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    ret = 0;
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                }
+
+                // How many references are held is not known: one Put does not undo them.
+                int Many(Folio folio, int n, bool bad)
+                {
+                    for (int i = 0; i < n; i++)
+                        folio.Get();
+                    if (bad)
+                        {|KD302:return -Errno.EFAULT;|}
+                    return 0;
+                }
+            }
+            """, """
+            class C
+            {
+                // The label is shared with the success path, which keeps the reference: an undo there would drop it too.
+                int InstallJoined(Pmd pmd, ulong addr, Folio folio)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                        goto out_unlock;
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    ret = 0;
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                }
+
+                // How many references are held is not known: one Put does not undo them.
+                int Many(Folio folio, int n, bool bad)
+                {
+                    for (int i = 0; i < n; i++)
+                        folio.Get();
+                    if (bad)
+                        {|KD302:return -Errno.EFAULT;|}
+                    return 0;
+                }
+            }
+            """);
     }
 }

@@ -111,5 +111,140 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
                 }
             }
             """);
+
+        [Fact]
+        public Task ALockedFolioUnlockedButNotPutOnTheErrorPath() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                int Install(Pmd pmd, ulong addr)
+                {
+                    var folio = Folio.Alloc();
+                    folio.Lock();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Unlock(); // the lock ends, the reference does not
+                        {|KD302:return -Errno.EAGAIN;|}
+                    }
+
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    pte.Unlock();
+                    folio.Unlock();
+                    return 0;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ErrorExitsThroughLabels() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                // mfill_atomic_install_pte's shape: the error and the success path share out_unlock, and the error path
+                // keeps the reference the success path installs.
+                int InstallJoined(Pmd pmd, ulong addr, Folio folio)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                        goto out_unlock;
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    ret = 0;
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                }
+
+                // A ladder: out_unlock falls through into done, skipping out_unacct.
+                int Ladder(ShmemInode inode, Pmd pmd, ulong addr)
+                {
+                    int ret = inode.AcctBlocks(1);
+                    if (ret != 0)
+                        goto done;
+                    var pte = pmd.MapLock(addr);
+                    ret = -Errno.EAGAIN;
+                    if (pte is null)
+                        goto out_unacct;
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                        goto out_unlock;
+                    ret = 0;
+                    pte.Unlock();
+                    goto done;
+                out_unlock:
+                    pte.Unlock();
+                    goto done;
+                out_unacct:
+                    inode.UnacctBlocks(1);
+                done:
+                    {|KD302:return ret;|}
+                }
+
+                // Two errors, two values, one label: the return is an error whatever the value (the fix applies here).
+                int TwoErrors(Pmd pmd, ulong addr, Folio folio, bool full)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    if (full)
+                    {
+                        ret = -Errno.ENOMEM;
+                        goto out_unlock;
+                    }
+
+                    if (pte.Read(addr) is not null)
+                    {
+                        ret = -Errno.EEXIST;
+                        goto out_unlock;
+                    }
+
+                    pte.Unlock();
+                    return 0;
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                }
+
+                // goto out_unlock skips out_release: the allocated folio is kept.
+                int SkipsRelease(Pmd pmd, ulong addr, bool copied)
+                {
+                    int ret = 0;
+                    var folio = Folio.Alloc();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        ret = -Errno.EAGAIN;
+                        goto out_release;
+                    }
+
+                    if (!copied)
+                    {
+                        ret = -Errno.EFAULT;
+                        goto out_unlock;
+                    }
+
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                out_unlock:
+                    pte.Unlock();
+                    {|KD302:return ret;|}
+                out_release:
+                    folio.Put();
+                    return ret;
+                }
+            }
+            """);
     }
 }

@@ -190,5 +190,99 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
                 }
             }
             """);
+
+        [Fact]
+        public Task LabelsThatUndoOnEveryErrorPath() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                static int Check(PteMap pte, ulong addr) => pte.Read(addr) is null ? 0 : -Errno.EEXIST;
+
+                // The ladder in order: out_unlock falls through into out_unacct.
+                int Ladder(ShmemInode inode, Pmd pmd, ulong addr)
+                {
+                    int ret = inode.AcctBlocks(1);
+                    if (ret != 0)
+                        goto done;
+                    var pte = pmd.MapLock(addr);
+                    ret = -Errno.EAGAIN;
+                    if (pte is null)
+                        goto out_unacct;
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                        goto out_unlock;
+                    ret = 0;
+                    pte.Unlock();
+                    goto done;
+                out_unlock:
+                    pte.Unlock();
+                out_unacct:
+                    inode.UnacctBlocks(1);
+                done:
+                    return ret;
+                }
+
+                // The error path gives the reference back before the shared label; the success path keeps it installed.
+                int InstallJoined(Pmd pmd, ulong addr, Folio folio)
+                {
+                    int ret;
+                    folio.Get();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        folio.Put();
+                        return -Errno.EAGAIN;
+                    }
+
+                    ret = -Errno.EEXIST;
+                    if (pte.Read(addr) is not null)
+                    {
+                        folio.Put();
+                        goto out_unlock;
+                    }
+
+                    pte.Write(addr, Pte.Make(folio, 0, true));
+                    ret = 0;
+                out_unlock:
+                    pte.Unlock();
+                    return ret;
+                }
+
+                // An error from a helper, tested, through a label whose paths all undo.
+                int Helper(ShmemInode inode, Pmd pmd, ulong addr)
+                {
+                    int err = inode.AcctBlocks(1);
+                    if (err < 0)
+                        return err;
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                    {
+                        inode.UnacctBlocks(1);
+                        return -Errno.EAGAIN;
+                    }
+
+                    err = Check(pte, addr);
+                    if (err < 0)
+                        goto out_unlock;
+                    pte.Unlock();
+                    return 0;
+                out_unlock:
+                    pte.Unlock();
+                    inode.UnacctBlocks(1);
+                    return err;
+                }
+
+                // The success path takes the reference (and keeps it); the error path that shares the label took none.
+                int SuccessKeeps(Folio folio, bool ok)
+                {
+                    int ret = -Errno.EINVAL;
+                    if (!ok)
+                        goto done;
+                    folio.Get();
+                    ret = 0;
+                done:
+                    return ret;
+                }
+            }
+            """);
     }
 }
