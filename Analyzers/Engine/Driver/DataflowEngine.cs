@@ -540,8 +540,8 @@ namespace KernelDiscipline.Analyzers.Engine
             key == FlowState.Normal ? facts.Sites.Failed : facts.Sites.Failed.Union(SiteSet.Of(key));
 
         /// <summary>The <c>lock</c> statements on System.Threading.Lock taken in this body, with their lock's identity.</summary>
-        /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site.</summary>
-        private readonly Dictionary<int, Capability> siteReceivers = new Dictionary<int, Capability>();
+        /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site (made on the first).</summary>
+        private Capability?[]? siteReceivers;
 
         private readonly Dictionary<LockStatementSyntax, Capability> syntaxLocks = new Dictionary<LockStatementSyntax, Capability>();
 

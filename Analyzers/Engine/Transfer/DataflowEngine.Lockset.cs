@@ -256,12 +256,24 @@ namespace KernelDiscipline.Analyzers.Engine
             return null;
         }
 
-        /// <summary>A lock taken after a snapshot: what the snapshot decided must be re-checked under it.</summary>
+        /// <summary>
+        /// A lock taken after a snapshot: what the snapshot decided must be re-checked under it, unless it was validated
+        /// under locks still held (the PMD cannot have changed since).
+        /// </summary>
         private static void SnapshotsNeedRevalidation(FlowFacts facts)
         {
+            if (facts.Snapshots.Taken.Count == 0)
+            {
+                return;
+            }
+
             foreach (var id in facts.Snapshots.Taken.KeyList())
             {
-                facts.Snapshots.Taken[id] = false;
+                facts.Snapshots.Taken.TryGetValue(id, out var state);
+                if (state.Validated && !StillHeld(facts, state.Under))
+                {
+                    facts.Snapshots.Taken[id] = SnapshotState.Unvalidated;
+                }
             }
         }
 

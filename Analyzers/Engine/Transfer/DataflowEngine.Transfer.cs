@@ -333,6 +333,10 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Release(arguments[i], invocation.Arguments[i], UseKind.PassedOn);
                     }
+                    else if (IsHelperReceiver(invocation, annotation, i))
+                    {
+                        Deref(arguments[i], invocation.Arguments[i]);
+                    }
                     else
                     {
                         PassOn(arguments[i], invocation.Arguments[i]);
@@ -341,7 +345,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 LockEffects(invocation, annotation, receiver, arguments);
                 ChargeEffects(invocation, annotation, receiver, arguments);
-                Snapshots(invocation, annotation, receiver);
+                Snapshots(invocation, annotation, receiver, arguments);
                 if (annotation.FollFlagsOrdinal >= 0 && engine.Reporting)
                 {
                     // The flags as the engine knows them: a constant expression, or an enum local with a known value.
@@ -392,12 +396,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (receiver.Lock != null)
                 {
-                    engine.siteReceivers[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
+                    (engine.siteReceivers ??= new Capability?[engine.siteList.Count])[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
                 }
 
-                if (site.Annotation.Revalidates && receiver.Lock != null && Facts.Snapshots.Taken.ContainsKey(receiver.Lock))
+                if (site.Annotation.Revalidates && receiver.Lock != null)
                 {
-                    Facts.Snapshots.Taken[receiver.Lock] = true; // MapLock re-checks the PMD under the PTL it takes
+                    Revalidated(receiver.Lock); // MapLock re-checks the PMD under the PTL it takes
                 }
 
                 if (Key == site.Index)
