@@ -300,6 +300,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Classes this function takes with a blocking acquisition, itself or through summarised callees.</summary>
         public HashSet<string> AcquiredClasses { get; } = new HashSet<string>();
 
+        /// <summary>
+        /// For a summary: how each class in <see cref="AcquiredClasses"/> was taken, the re-entrant locks it was (null:
+        /// some acquisition of the class was not a re-entrant lock with a name). Made on the first acquisition.
+        /// </summary>
+        public Dictionary<string, List<Capability>?>? TakenAs { get; set; }
+
         /// <summary>Whether it takes a sleeping lock or calls something that may sleep.</summary>
         public bool MightSleep { get; set; }
 

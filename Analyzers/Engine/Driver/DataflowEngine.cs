@@ -489,6 +489,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 case ControlFlowBranchSemantics.Return:
                     // Read the returned value before the finally regions run (they reuse the value cache).
                     var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
+                    if (valueOperation != null && Unwrap(valueOperation) is ILocalReferenceOperation flag &&
+                        facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var handed) && facts.Locks.TryGet(handed.Lock, out var held))
+                    {
+                        RemoveLock(facts, handed.Lock, held.Mode, held.Site, Removal.Drop); // the flag that says it was taken is returned: the caller's to test
+                    }
+
                     if (Through(branch, ref key, facts) != null)
                     {
                         Exit(key, facts, valueOperation, returned, ExitSyntax(branch, valueOperation));

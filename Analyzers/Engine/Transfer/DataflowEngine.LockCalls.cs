@@ -257,7 +257,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     quiet: Quiet(target), upgradeable: call.Upgradeable), checkClasses: !isTry);
                 if (call.Taken >= 0 && ArgumentOf(invocation, call.Taken) is { } flag && PathOf(Unwrap(flag.Value)) is { Member: null } taken)
                 {
-                    Facts.LockLocals.TakenFlags[taken.Root] = target.Lock;
+                    Facts.LockLocals.TakenFlags[taken.Root] = new TakenFlag(target.Lock);
                 }
             }
 
@@ -304,7 +304,13 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 foreach (var lockClass in summary.Takes)
                 {
-                    engine.CheckAcquire(Facts, null, lockClass, nested: false, invocation.Syntax);
+                    if (Reentries(invocation, summary, lockClass, receiver) is not { } reentries)
+                    {
+                        engine.CheckAcquire(Facts, null, lockClass, nested: false, invocation.Syntax);
+                        continue;
+                    }
+
+                    Reenter(lockClass, reentries, invocation.Syntax);
                 }
 
                 if (summary.MightSleep)

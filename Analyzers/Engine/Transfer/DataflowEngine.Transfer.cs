@@ -540,6 +540,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
 
                     Alias(key.Root, value);
+                    NoteFlagWrite(key.Root, value);
                     ForgetMembersOf(key.Root);
                     ForgetLocksIndexedBy(key.Root);
                     if (IsIntegral(target.Type))
