@@ -215,7 +215,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var method = invocation.TargetMethod;
                 var dotNet = engine.known.DotNet;
-                if (dotNet.Waits(method))
+                if (dotNet.Waits(method) && !Polls(invocation))
                 {
                     engine.CheckSleep(Facts, null, invocation.Syntax);
                     NoteSleep();
@@ -233,7 +233,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return;
                 }
 
-                if (call.Sleeps)
+                if (call.Sleeps && !Polls(invocation))
                 {
                     engine.CheckSleep(Facts, null, invocation.Syntax);
                     NoteSleep();
