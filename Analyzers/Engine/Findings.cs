@@ -292,6 +292,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>KD304: every return with a value, with the constant the engine knows for it.</summary>
         public List<(IOperation Value, ConstValue Constant)> Returns { get; } = new List<(IOperation, ConstValue)>();
 
+        /// <summary>KD304: returns that a positive Errno constant may reach, with those constants as written (made on the first).</summary>
+        public List<(IOperation Value, ErrnoSet Errnos)>? ReturnedErrnos { get; set; }
+
         /// <summary>KD301: calls of a crashing Runtime assertion (<c>Kernel.BugOn</c>) reached in this body.</summary>
         public List<IInvocationOperation> Assertions { get; } = new List<IInvocationOperation>();
 

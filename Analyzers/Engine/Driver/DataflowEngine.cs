@@ -489,6 +489,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 case ControlFlowBranchSemantics.Return:
                     // Read the returned value before the finally regions run (they reuse the value cache).
                     var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
+                    var errnos = valueOperation is null ? ErrnoSet.Empty : ErrnosOf(facts, valueOperation);
                     if (valueOperation != null && Unwrap(valueOperation) is ILocalReferenceOperation flag &&
                         facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var handed) && facts.Locks.TryGet(handed.Lock, out var held))
                     {
@@ -498,6 +499,10 @@ namespace KernelDiscipline.Analyzers.Engine
                     if (Through(branch, ref key, facts) != null)
                     {
                         Exit(key, facts, valueOperation, returned, ExitSyntax(branch, valueOperation));
+                        if (!errnos.IsEmpty)
+                        {
+                            (findings!.ReturnedErrnos ??= new List<(IOperation, ErrnoSet)>()).Add((valueOperation!, errnos));
+                        }
                     }
 
                     break;

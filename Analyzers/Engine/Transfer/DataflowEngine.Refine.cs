@@ -64,6 +64,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 RefineResult(condition, truth, facts);
+                RefineErrnos(unwrapped, truth, facts);
                 if (!TryNullTest(condition, out SiteSet resources, out var whenTrue, out var whenFalse, out var declared, out var lockId))
                 {
                     return true;

@@ -122,6 +122,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         var capture = (IFlowCaptureOperation)operation;
                         var captured = Visit(capture.Value);
                         Facts.Known.Captures[capture.Id] = captured;
+                        NoteErrnoCapture(capture);
                         return captured;
                     case OperationKind.FlowCaptureReference:
                         return Facts.Known.Captures.TryGetValue(((IFlowCaptureReferenceOperation)operation).Id, out var value) ? value : AbstractValue.Empty;
@@ -212,9 +213,9 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var tested = Visit(pattern.Value);
                 VisitChildren(pattern.Pattern);
-                if (pattern.Pattern is IConstantPatternOperation constantPattern && engine.Reporting)
+                if (engine.Reporting)
                 {
-                    NoteErrnoComparison(pattern, constantPattern.Value, pattern.Value);
+                    NoteErrnoPatterns(pattern, pattern.Pattern);
                 }
 
                 // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
@@ -343,6 +344,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
+                ForgetErrnoArguments(invocation);
                 LockEffects(invocation, annotation, receiver, arguments);
                 ChargeEffects(invocation, annotation, receiver, arguments);
                 Snapshots(invocation, annotation, receiver, arguments);
@@ -541,6 +543,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                     Alias(key.Root, value);
                     NoteFlagWrite(key.Root, value);
+                    NoteErrnoWrite(key.Root, assignment.Value);
                     ForgetMembersOf(key.Root);
                     ForgetLocksIndexedBy(key.Root);
                     if (IsIntegral(target.Type))
@@ -703,6 +706,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     IIncrementOrDecrementOperation step => step.Target,
                     _ => null,
                 };
+                ForgetErrnos(target ?? (operation as IDeconstructionAssignmentOperation)?.Target ?? operation);
                 if (target != null && PathOf(target) is { Member: null } path)
                 {
                     Facts.Known.Constants.Remove(path.Root);
