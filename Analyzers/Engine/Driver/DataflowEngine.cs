@@ -490,7 +490,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     // Read the returned value before the finally regions run (they reuse the value cache).
                     var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
                     var errnos = valueOperation is null ? ErrnoSet.Empty : ErrnosOf(facts, valueOperation);
-                    if (valueOperation != null && Unwrap(valueOperation) is ILocalReferenceOperation flag &&
+                    if (valueOperation != null && facts.LockLocals.TakenFlags.Count > 0 && Unwrap(valueOperation) is ILocalReferenceOperation flag &&
                         facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var handed) && facts.Locks.TryGet(handed.Lock, out var held))
                     {
                         RemoveLock(facts, handed.Lock, held.Mode, held.Site, Removal.Drop); // the flag that says it was taken is returned: the caller's to test

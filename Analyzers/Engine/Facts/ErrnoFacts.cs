@@ -18,6 +18,11 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>What either side may hold.</summary>
         public bool JoinWith(in ErrnoFacts other)
         {
+            if (other.Held.Count == 0)
+            {
+                return false;
+            }
+
             bool changed = false;
             foreach (var pair in other.Held.Pairs)
             {

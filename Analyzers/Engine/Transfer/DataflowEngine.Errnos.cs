@@ -10,7 +10,13 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The positive Errno constants <paramref name="operation"/> may be: one as written, or what the variable or capture it reads may hold.</summary>
         private ErrnoSet ErrnosOf(FlowFacts facts, IOperation operation)
         {
-            switch (Unwrap(operation))
+            var unwrapped = Unwrap(operation);
+            if (facts.Errnos.Held.Count == 0 && unwrapped.Kind is not (OperationKind.FieldReference or OperationKind.Conditional))
+            {
+                return ErrnoSet.Empty; // the usual case: not a constant as written, and no variable holds one
+            }
+
+            switch (unwrapped)
             {
                 case IFieldReferenceOperation field when ErrnoName(field) is { } name:
                     return ErrnoSet.Of(new ErrnoConstant(field.Syntax, name));

@@ -23,7 +23,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return Refine(negation.Operand, !truth, facts, ref key);
                 }
 
-                var flag = unwrapped switch
+                var flag = facts.LockLocals.TakenFlags.Count == 0 ? null : unwrapped switch
                 {
                     ILocalReferenceOperation local => local.Local,
                     ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => assigned.Local, // `if (ok = Monitor.TryEnter(x))`
