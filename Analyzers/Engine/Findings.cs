@@ -296,6 +296,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>KD304: every return with a value, with the constant the engine knows for it.</summary>
         public List<(IOperation Value, ConstValue Constant)> Returns { get; } = new List<(IOperation, ConstValue)>();
 
+        /// <summary>KD304: returns that a positive Errno constant may reach, with those constants as written (made on the first).</summary>
+        public List<(IOperation Value, ErrnoSet Errnos)>? ReturnedErrnos { get; set; }
+
         /// <summary>KD301: calls of a crashing Runtime assertion (<c>Kernel.BugOn</c>) reached in this body.</summary>
         public List<IInvocationOperation> Assertions { get; } = new List<IInvocationOperation>();
 
@@ -303,6 +306,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>Classes this function takes with a blocking acquisition, itself or through summarised callees.</summary>
         public HashSet<string> AcquiredClasses { get; } = new HashSet<string>();
+
+        /// <summary>
+        /// For a summary: how each class in <see cref="AcquiredClasses"/> was taken, the re-entrant locks it was (null:
+        /// some acquisition of the class was not a re-entrant lock with a name). Made on the first acquisition.
+        /// </summary>
+        public Dictionary<string, List<Capability>?>? TakenAs { get; set; }
 
         /// <summary>Whether it takes a sleeping lock or calls something that may sleep.</summary>
         public bool MightSleep { get; set; }

@@ -59,7 +59,8 @@ namespace KernelDiscipline.Analyzers.Engine
 
     /// <summary>
     /// .NET's own locks (Monitor, System.Threading.Lock, SemaphoreSlim, ReaderWriterLockSlim, SpinLock, Mutex) and
-    /// its blocking waits (Thread.Sleep and Join, Task.Wait, Result and GetResult, WaitHandle.WaitOne, Monitor.Wait),
+    /// its blocking waits (Thread.Sleep and Join, Task.Wait, Result and GetResult through any awaiter, WaitHandle.WaitOne,
+    /// Monitor.Wait, ManualResetEventSlim and CountdownEvent.Wait, Barrier.SignalAndWait),
     /// recognised by their symbols, without any annotation.
     /// </summary>
     internal sealed class DotNetLocks
@@ -89,6 +90,20 @@ namespace KernelDiscipline.Analyzers.Engine
             TaskOfT = Type("System.Threading.Tasks.Task`1");
             TaskAwaiter = Type("System.Runtime.CompilerServices.TaskAwaiter");
             TaskAwaiterOfT = Type("System.Runtime.CompilerServices.TaskAwaiter`1");
+            ValueTaskOfT = Type("System.Threading.Tasks.ValueTask`1");
+            // Other blocking waits: sync-over-async through any awaiter that blocks, and the slim events.
+            OtherAwaiters = new[]
+            {
+                Type("System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter"),
+                Type("System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter"),
+                Type("System.Runtime.CompilerServices.ValueTaskAwaiter"),
+                Type("System.Runtime.CompilerServices.ValueTaskAwaiter`1"),
+                Type("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter"),
+                Type("System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter"),
+            };
+            ManualResetEventSlim = Type("System.Threading.ManualResetEventSlim");
+            CountdownEvent = Type("System.Threading.CountdownEvent");
+            Barrier = Type("System.Threading.Barrier");
         }
 
         public INamedTypeSymbol? Monitor { get; }
@@ -114,6 +129,16 @@ namespace KernelDiscipline.Analyzers.Engine
         public INamedTypeSymbol? TaskAwaiter { get; }
 
         public INamedTypeSymbol? TaskAwaiterOfT { get; }
+
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+
+        private INamedTypeSymbol?[] OtherAwaiters { get; }
+
+        private INamedTypeSymbol? ManualResetEventSlim { get; }
+
+        private INamedTypeSymbol? CountdownEvent { get; }
+
+        private INamedTypeSymbol? Barrier { get; }
 
         /// <summary>One of the lock types (a monitor's object is any class, and is not one of these).</summary>
         public bool IsLockType(ITypeSymbol type)
@@ -238,16 +263,42 @@ namespace KernelDiscipline.Analyzers.Engine
                 return false;
             }
 
-            return (Is(type, Thread) && method.Name is "Sleep" or "Join") ||
-                ((Is(type, Task) || Is(type, TaskOfT)) && method.Name is "Wait" or "WaitAll" or "WaitAny") ||
-                ((Is(type, TaskAwaiter) || Is(type, TaskAwaiterOfT)) && method.Name == "GetResult") ||
-                (Is(type, WaitHandle) && method.Name is "WaitOne" or "WaitAll" or "WaitAny" or "SignalAndWait") ||
-                (Is(type, Monitor) && method.Name == "Wait");
+            // By name first: most calls are none of these, and a name compares faster than a symbol.
+            switch (method.Name)
+            {
+                case "Sleep" or "Join":
+                    return Is(type, Thread);
+                case "Wait":
+                    return Is(type, Task) || Is(type, TaskOfT) || Is(type, Monitor) || Is(type, ManualResetEventSlim) || Is(type, CountdownEvent);
+                case "WaitAll" or "WaitAny":
+                    return Is(type, Task) || Is(type, TaskOfT) || Is(type, WaitHandle);
+                case "WaitOne":
+                    return Is(type, WaitHandle);
+                case "SignalAndWait":
+                    return Is(type, WaitHandle) || Is(type, Barrier);
+                case "GetResult":
+                    if (Is(type, TaskAwaiter) || Is(type, TaskAwaiterOfT))
+                    {
+                        return true;
+                    }
+
+                    foreach (var awaiter in OtherAwaiters)
+                    {
+                        if (Is(type, awaiter))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
         }
 
         /// <summary><c>task.Result</c>: reading it blocks until the task ends.</summary>
         public bool Waits(IPropertySymbol property) =>
-            property.Name == "Result" && property.ContainingType is { } type && Is(type.OriginalDefinition, TaskOfT);
+            property.Name == "Result" && property.ContainingType is { } type && (Is(type.OriginalDefinition, TaskOfT) || Is(type.OriginalDefinition, ValueTaskOfT));
 
         private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) => known != null && SymbolEqualityComparer.Default.Equals(type, known);
     }

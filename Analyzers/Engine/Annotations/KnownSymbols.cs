@@ -376,6 +376,10 @@ namespace KernelDiscipline.Analyzers.Engine
             "Fallible", "Acquires", "Releases", "TryAcquires", "MightSleep", "Charges", "Uncharges", "LocklessSnapshot", "Revalidates", "WritesPageTable",
             "MustHold", "MustNotHold");
 
+        /// <summary>Annotations on a parameter that make its method tracked, as <see cref="Read"/> reads them (KD302, KD303).</summary>
+        private static readonly ImmutableHashSet<string> ParameterAnnotationNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
+            "Charges", "Uncharges", "FollFlags", "FollPages");
+
         private static readonly ImmutableHashSet<string> GuardNames = ImmutableHashSet.Create(System.StringComparer.Ordinal,
             "GuardedBy", "PtGuardedBy", "MustHold", "MustNotHold");
 
@@ -421,7 +425,8 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     guarded.Add(property.Identifier.ValueText);
                 }
-                else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method && method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists, AnnotationNames))
+                else if (node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method &&
+                    ((method.AttributeLists.Count > 0 && HasAnnotation(method.AttributeLists, AnnotationNames)) || HasParameterAnnotation(method.ParameterList)))
                 {
                     names.Add(method switch
                     {
@@ -431,6 +436,20 @@ namespace KernelDiscipline.Analyzers.Engine
                     });
                 }
             }
+        }
+
+        /// <summary>A consumer's wrapper whose parameters carry the contract (<c>[FollFlags] GupFlags flags</c>): its calls are tracked too.</summary>
+        private static bool HasParameterAnnotation(Microsoft.CodeAnalysis.CSharp.Syntax.ParameterListSyntax parameters)
+        {
+            foreach (var parameter in parameters.Parameters)
+            {
+                if (parameter.AttributeLists.Count > 0 && HasAnnotation(parameter.AttributeLists, ParameterAnnotationNames))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool HasAnnotation(Microsoft.CodeAnalysis.SyntaxList<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeListSyntax> lists, ImmutableHashSet<string> annotationNames)

@@ -20,8 +20,11 @@ namespace KernelDiscipline.Analyzers.Engine
             NonNull,
         }
 
+        /// <summary>Read before any block ran: never written (a block's transfer hands over its own values).</summary>
+        private static readonly Dictionary<IOperation, AbstractValue> NoValues = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
+
         /// <summary>The value of the branch operation of the block processed last (for exits).</summary>
-        private Dictionary<IOperation, AbstractValue> lastValues = new Dictionary<IOperation, AbstractValue>(OperationComparer.Instance);
+        private Dictionary<IOperation, AbstractValue> lastValues = NoValues;
 
         private AbstractValue ValueOf(IOperation operation) =>
             lastValues.TryGetValue(operation, out var value) ? value : AbstractValue.Empty;

@@ -518,9 +518,20 @@ namespace KernelDiscipline.Analyzers.Engine
                     // Read the returned value before the finally regions run (they reuse the value cache).
                     var returned = valueOperation is null ? AbstractValue.Empty : ValueOf(valueOperation);
                     CheckRefReturn(facts, valueOperation); // before the finally regions give the lock back
+                    var errnos = valueOperation is null ? ErrnoSet.Empty : ErrnosOf(facts, valueOperation);
+                    if (valueOperation != null && facts.LockLocals.TakenFlags.Count > 0 && Unwrap(valueOperation) is ILocalReferenceOperation flag &&
+                        facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var handed) && facts.Locks.TryGet(handed.Lock, out var held))
+                    {
+                        RemoveLock(facts, handed.Lock, held.Mode, held.Site, Removal.Drop); // the flag that says it was taken is returned: the caller's to test
+                    }
+
                     if (Through(branch, ref key, facts) != null)
                     {
                         Exit(key, facts, valueOperation, returned, ExitSyntax(branch, valueOperation));
+                        if (!errnos.IsEmpty)
+                        {
+                            (findings!.ReturnedErrnos ??= new List<(IOperation, ErrnoSet)>()).Add((valueOperation!, errnos));
+                        }
                     }
 
                     break;
@@ -569,8 +580,8 @@ namespace KernelDiscipline.Analyzers.Engine
             key == FlowState.Normal ? facts.Sites.Failed : facts.Sites.Failed.Union(SiteSet.Of(key));
 
         /// <summary>The <c>lock</c> statements on System.Threading.Lock taken in this body, with their lock's identity.</summary>
-        /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site.</summary>
-        private readonly Dictionary<int, Capability> siteReceivers = new Dictionary<int, Capability>();
+        /// <summary>KD305: the receiver (a PMD) each acquisition site was called on, by site (made on the first).</summary>
+        private Capability?[]? siteReceivers;
 
         private readonly Dictionary<LockStatementSyntax, Capability> syntaxLocks = new Dictionary<LockStatementSyntax, Capability>();
 

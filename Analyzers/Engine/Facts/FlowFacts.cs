@@ -27,6 +27,9 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>KD305: lockless snapshots.</summary>
         public SnapshotSet Snapshots;
 
+        /// <summary>KD304: the Errno constants variables may hold.</summary>
+        public ErrnoFacts Errnos;
+
         /// <summary>Kept by a state as one of its partitions: never recycled (see DataflowEngine.Recycle).</summary>
         public bool Stored;
 
@@ -45,6 +48,7 @@ namespace KernelDiscipline.Analyzers.Engine
             operation.Apply(ref LockLocals, in other.LockLocals);
             operation.Apply(ref Charges, in other.Charges);
             operation.Apply(ref Snapshots, in other.Snapshots);
+            operation.Apply(ref Errnos, in other.Errnos);
         }
 
         public FlowFacts Clone()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
@@ -17,8 +18,11 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locals that hold a scoped guard: the lock it releases when disposed.</summary>
         public LazyMap<ISymbol, ScopeGuard> Guards;
 
-        /// <summary>Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>).</summary>
-        public LazyMap<ISymbol, Capability> TakenFlags;
+        /// <summary>
+        /// Bool locals that say whether a lock was taken (<c>Monitor.Enter(x, ref taken)</c>, <c>bool ok = Monitor.TryEnter(x)</c>),
+        /// with what a branch on one decided (<c>if (taken) …</c> in a try, then <c>if (taken) Monitor.Exit(x)</c> in its finally).
+        /// </summary>
+        public LazyMap<ISymbol, TakenFlag> TakenFlags;
 
         public void CopyFrom(in LockLocals from)
         {
@@ -29,7 +33,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>What the paths agree on: an alias that differs between them names no one lock.</summary>
         public bool JoinWith(in LockLocals other) =>
-            TableJoins.KeepAgreed(ref TakenFlags, other.TakenFlags) |
+            JoinFlags(other.TakenFlags) |
             TableJoins.KeepAgreed(ref Guards, other.Guards) |
             TableJoins.KeepAgreed(ref Aliases, other.Aliases);
 
@@ -45,6 +49,43 @@ namespace KernelDiscipline.Analyzers.Engine
             TableJoins.ForgetDead(ref Aliases, dead);
             TableJoins.ForgetDead(ref TakenFlags, dead);
             TableJoins.ForgetDead(ref Guards, dead);
+        }
+
+        /// <summary>A flag both paths keep for the same lock stays, decided only where both decided alike.</summary>
+        private bool JoinFlags(in LazyMap<ISymbol, TakenFlag> theirs)
+        {
+            // Joins run on every edge and mostly change nothing: look first, allocate only for what changes.
+            List<(ISymbol Local, TakenFlag? Kept)>? changes = null;
+            foreach (var pair in TakenFlags.Pairs)
+            {
+                if (!theirs.TryGetValue(pair.Key, out var other) || !other.Lock.Equals(pair.Value.Lock))
+                {
+                    (changes ??= new List<(ISymbol, TakenFlag?)>()).Add((pair.Key, null));
+                }
+                else if (pair.Value.Decided != null && other.Decided != pair.Value.Decided)
+                {
+                    (changes ??= new List<(ISymbol, TakenFlag?)>()).Add((pair.Key, new TakenFlag(pair.Value.Lock)));
+                }
+            }
+
+            if (changes is null)
+            {
+                return false;
+            }
+
+            foreach (var (local, kept) in changes)
+            {
+                if (kept is { } flag)
+                {
+                    TakenFlags[local] = flag;
+                }
+                else
+                {
+                    TakenFlags.Remove(local);
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

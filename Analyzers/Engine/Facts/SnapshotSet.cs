@@ -4,11 +4,11 @@ namespace KernelDiscipline.Analyzers.Engine
 {
     /// <summary>
     /// KD305: PMDs (by identity) of which a lockless snapshot was taken, and whether it was re-validated under the lock
-    /// taken since (true) or not (false).
+    /// taken since, and under which locks (<see cref="SnapshotState"/>).
     /// </summary>
     internal struct SnapshotSet : IFactTable<SnapshotSet>
     {
-        public LazyMap<Capability, bool> Taken;
+        public LazyMap<Capability, SnapshotState> Taken;
 
         public void CopyFrom(in SnapshotSet from) => Taken = from.Taken.Clone();
 
@@ -18,9 +18,9 @@ namespace KernelDiscipline.Analyzers.Engine
             bool changed = false;
             foreach (var pair in other.Taken.Pairs)
             {
-                bool present = Taken.TryGetValue(pair.Key, out bool mine);
-                bool joined = present ? mine && pair.Value : pair.Value;
-                if (!present || joined != mine)
+                bool present = Taken.TryGetValue(pair.Key, out var mine);
+                var joined = present ? mine.Join(pair.Value) : pair.Value;
+                if (!present || !joined.Equals(mine))
                 {
                     Taken[pair.Key] = joined;
                     changed = true;

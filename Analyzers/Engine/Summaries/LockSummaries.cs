@@ -175,6 +175,17 @@ namespace KernelDiscipline.Analyzers.Engine
             var findings = engine.Run();
             var summary = new LockSummary { MightSleep = findings.MightSleep };
             summary.Takes.UnionWith(findings.AcquiredClasses);
+            if (findings.TakenAs != null)
+            {
+                foreach (var taken in findings.TakenAs)
+                {
+                    if (taken.Value != null && taken.Value.TrueForAll(ReachesCaller))
+                    {
+                        (summary.Reentries ??= new Dictionary<string, List<Capability>>()).Add(taken.Key, taken.Value);
+                    }
+                }
+            }
+
             summary.HeldAtSomeExit.UnionWith(findings.HeldClassesAtSomeExit);
             summary.Tries.UnionWith(findings.TriedClasses);
             foreach (var held in findings.HeldAtEveryExit)

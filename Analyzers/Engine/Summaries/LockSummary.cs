@@ -21,6 +21,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Classes the method takes (blocking) at some point, itself or through its callees.</summary>
         public HashSet<string> Takes { get; } = new HashSet<string>();
 
+        /// <summary>
+        /// Classes the method takes only as re-entrant locks its caller can name (through parameters or <c>this</c>), with
+        /// those names: a caller that holds them all re-enters them, which takes nothing new and is checked against no order.
+        /// </summary>
+        public Dictionary<string, List<Capability>>? Reentries { get; set; }
+
         public bool MightSleep { get; set; }
 
         /// <summary>Classes of the locks held at some exit (for the class of a wrapper that names none).</summary>

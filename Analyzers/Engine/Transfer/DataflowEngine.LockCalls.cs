@@ -256,7 +256,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var method = invocation.TargetMethod;
                 var dotNet = engine.known.DotNet;
-                if (dotNet.Waits(method))
+                if (dotNet.Waits(method) && !Polls(invocation))
                 {
                     engine.CheckSleep(Facts, null, invocation.Syntax);
                     NoteSleep();
@@ -274,7 +274,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return;
                 }
 
-                if (call.Sleeps)
+                if (call.Sleeps && !Polls(invocation))
                 {
                     engine.CheckSleep(Facts, null, invocation.Syntax);
                     NoteSleep();
@@ -298,7 +298,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     quiet: Quiet(target), upgradeable: call.Upgradeable), checkClasses: !isTry);
                 if (call.Taken >= 0 && ArgumentOf(invocation, call.Taken) is { } flag && PathOf(Unwrap(flag.Value)) is { Member: null } taken)
                 {
-                    Facts.LockLocals.TakenFlags[taken.Root] = target.Lock;
+                    Facts.LockLocals.TakenFlags[taken.Root] = new TakenFlag(target.Lock);
                 }
             }
 
@@ -345,7 +345,13 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 foreach (var lockClass in summary.Takes)
                 {
-                    engine.CheckAcquire(Facts, null, lockClass, nested: false, invocation.Syntax);
+                    if (Reentries(invocation, summary, lockClass, receiver) is not { } reentries)
+                    {
+                        engine.CheckAcquire(Facts, null, lockClass, nested: false, invocation.Syntax);
+                        continue;
+                    }
+
+                    Reenter(lockClass, reentries, invocation.Syntax);
                 }
 
                 if (summary.MightSleep)

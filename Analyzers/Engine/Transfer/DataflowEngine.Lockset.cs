@@ -58,7 +58,8 @@ namespace KernelDiscipline.Analyzers.Engine
             bool again = held && !(fact.Source == LockSource.Map && already.Source == LockSource.Map);
             if (checkClasses)
             {
-                CheckAcquire(facts, fact.Source == LockSource.Map ? null : fact.Id, fact.Class, fact.Nested, fact.Site);
+                CheckAcquire(facts, fact.Source == LockSource.Map ? null : fact.Id, fact.Class, fact.Nested, fact.Site,
+                    reentrantId: fact.Reentrant && fact.Source != LockSource.Map ? fact.Id : null);
             }
 
             if (again && fact.Source == LockSource.TryAcquired)
@@ -157,15 +158,21 @@ namespace KernelDiscipline.Analyzers.Engine
         /// KD201–KD203 at an acquisition, against every lock held. <paramref name="id"/> null: the acquisition names no
         /// object (a callee's summary, an acquisition site's result), so it is checked against every held lock, itself
         /// included. A sleeping lock under a spinning one is KD203 only: one diagnostic, whose fix (try-lock, drop,
-        /// retry) also restores the order.
+        /// retry) also restores the order. <paramref name="reentrantId"/>: the re-entrant lock taken, for a summary
+        /// (<paramref name="noted"/>: the caller records what was taken itself).
         /// </summary>
-        private void CheckAcquire(FlowFacts facts, Capability? id, string? lockClass, bool nested, SyntaxNode site)
+        private void CheckAcquire(FlowFacts facts, Capability? id, string? lockClass, bool nested, SyntaxNode site, Capability? reentrantId = null, bool noted = false)
         {
             var classes = known.LockClasses;
             var info = lockClass != null && classes.TryGetValue(lockClass, out var found) ? found : null;
             if (Reporting && lockClass != null)
             {
                 findings!.AcquiredClasses.Add(lockClass);
+                if (!noted)
+                {
+                    NoteTake(lockClass, reentrantId);
+                }
+
                 if (info?.Sleeping == true)
                 {
                     findings.MightSleep = true;
@@ -256,12 +263,24 @@ namespace KernelDiscipline.Analyzers.Engine
             return null;
         }
 
-        /// <summary>A lock taken after a snapshot: what the snapshot decided must be re-checked under it.</summary>
+        /// <summary>
+        /// A lock taken after a snapshot: what the snapshot decided must be re-checked under it, unless it was validated
+        /// under locks still held (the PMD cannot have changed since).
+        /// </summary>
         private static void SnapshotsNeedRevalidation(FlowFacts facts)
         {
+            if (facts.Snapshots.Taken.Count == 0)
+            {
+                return;
+            }
+
             foreach (var id in facts.Snapshots.Taken.KeyList())
             {
-                facts.Snapshots.Taken[id] = false;
+                facts.Snapshots.Taken.TryGetValue(id, out var state);
+                if (state.Validated && !StillHeld(facts, state.Under))
+                {
+                    facts.Snapshots.Taken[id] = SnapshotState.Unvalidated;
+                }
             }
         }
 

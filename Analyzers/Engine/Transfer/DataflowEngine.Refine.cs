@@ -23,11 +23,30 @@ namespace KernelDiscipline.Analyzers.Engine
                     return Refine(negation.Operand, !truth, facts, ref key);
                 }
 
-                if (unwrapped is ILocalReferenceOperation flag && facts.LockLocals.TakenFlags.TryGetValue(flag.Local, out var taken))
+                var flag = facts.LockLocals.TakenFlags.Count == 0 ? null : unwrapped switch
                 {
-                    if (!truth && facts.Locks.TryGet(taken, out var held))
+                    ILocalReferenceOperation local => local.Local,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => assigned.Local, // `if (ok = Monitor.TryEnter(x))`
+                    _ => null,
+                };
+                if (flag != null && facts.LockLocals.TakenFlags.TryGetValue(flag, out var taken))
+                {
+                    if (taken.Decided is bool decided)
                     {
-                        engine.RemoveLock(facts, taken, held.Mode, held.Site, Removal.Drop); // the lock statement's finally: not taken, nothing to release
+                        return decided == truth; // an earlier branch on the flag decided it (a try's test, then its finally's)
+                    }
+
+                    facts.LockLocals.TakenFlags[flag] = new TakenFlag(taken.Lock, truth);
+                    if (facts.Locks.TryGet(taken.Lock, out var held))
+                    {
+                        if (!truth)
+                        {
+                            engine.RemoveLock(facts, taken.Lock, held.Mode, held.Site, Removal.Drop); // the lock statement's finally: not taken, nothing to release
+                        }
+                        else if (held.May)
+                        {
+                            facts.Locks.Held[taken.Lock] = held.AsMust(); // a stored try-lock's result: taken on this edge
+                        }
                     }
 
                     return true;
@@ -45,6 +64,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 RefineResult(condition, truth, facts);
+                RefineErrnos(unwrapped, truth, facts);
                 if (unwrapped is IIsPatternOperation { Pattern: IRecursivePatternOperation { DeconstructionSubpatterns.Length: > 0 } recursive } tuplePattern &&
                     ElementsOf(tuplePattern.Value, facts, out var elements, out var elementOperations) && elements.Length == recursive.DeconstructionSubpatterns.Length)
                 {
@@ -139,6 +159,33 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var unwrapped = Unwrap(operation);
                 return unwrapped is IFlowCaptureReferenceOperation capture && facts.Known.Captures.TryGetValue(capture.Id, out var captured) ? captured : Value(operation);
+            }
+
+            /// <summary>
+            /// A local written: a try-lock's result stored in it (<c>bool ok = Monitor.TryEnter(x)</c>) says whether the lock
+            /// was taken, as a <c>ref bool taken</c> does: the lock is held on some paths from here (those where it
+            /// succeeded), on every path where the flag is true, on none where it is false. Any other write ends what the
+            /// local said.
+            /// </summary>
+            private void NoteFlagWrite(ISymbol local, AbstractValue value)
+            {
+                if (Facts.LockLocals.TakenFlags.Count > 0)
+                {
+                    Facts.LockLocals.TakenFlags.Remove(local);
+                }
+
+                if (value.TryLock is { Success: true } tryLock && local is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean })
+                {
+                    bool held = Facts.Locks.ContainsHeld(tryLock.Id);
+                    engine.AddLock(Facts, new LockFact(tryLock.Id, tryLock.Class, tryLock.Mode, LockSource.TryAcquired, tryLock.Site,
+                        reentrant: tryLock.Reentrant, quiet: tryLock.Quiet, upgradeable: tryLock.Upgradeable), checkClasses: false);
+                    if (!held && Facts.Locks.TryGet(tryLock.Id, out var taken))
+                    {
+                        Facts.Locks.Held[tryLock.Id] = taken.AsMay();
+                    }
+
+                    Facts.LockLocals.TakenFlags[local] = new TakenFlag(tryLock.Id);
+                }
             }
 
             /// <summary>

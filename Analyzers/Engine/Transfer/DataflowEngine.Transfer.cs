@@ -127,6 +127,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         var capture = (IFlowCaptureOperation)operation;
                         var captured = Visit(capture.Value);
                         Facts.Known.Captures[capture.Id] = captured;
+                        NoteErrnoCapture(capture);
                         return captured;
                     case OperationKind.FlowCaptureReference:
                         return Facts.Known.Captures.TryGetValue(((IFlowCaptureReferenceOperation)operation).Id, out var value) ? value : AbstractValue.Empty;
@@ -226,9 +227,9 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 var tested = Visit(pattern.Value);
                 VisitChildren(pattern.Pattern);
-                if (pattern.Pattern is IConstantPatternOperation constantPattern && engine.Reporting)
+                if (engine.Reporting)
                 {
-                    NoteErrnoComparison(pattern, constantPattern.Value, pattern.Value);
+                    NoteErrnoPatterns(pattern, pattern.Pattern);
                 }
 
                 // The declared variable holds the value wherever it is assigned; Refine narrows the facts.
@@ -347,15 +348,20 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         Release(arguments[i], invocation.Arguments[i], UseKind.PassedOn);
                     }
+                    else if (IsHelperReceiver(invocation, annotation, i))
+                    {
+                        Deref(arguments[i], invocation.Arguments[i]);
+                    }
                     else
                     {
                         PassOn(arguments[i], invocation.Arguments[i]);
                     }
                 }
 
+                ForgetErrnoArguments(invocation);
                 LockEffects(invocation, annotation, receiver, arguments);
                 ChargeEffects(invocation, annotation, receiver, arguments);
-                Snapshots(invocation, annotation, receiver);
+                Snapshots(invocation, annotation, receiver, arguments);
                 if (annotation.FollFlagsOrdinal >= 0 && engine.Reporting)
                 {
                     // The flags as the engine knows them: a constant expression, or an enum local with a known value.
@@ -406,12 +412,12 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (receiver.Lock != null)
                 {
-                    engine.siteReceivers[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
+                    (engine.siteReceivers ??= new Capability?[engine.siteList.Count])[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
                 }
 
-                if (site.Annotation.Revalidates && receiver.Lock != null && Facts.Snapshots.Taken.ContainsKey(receiver.Lock))
+                if (site.Annotation.Revalidates && receiver.Lock != null)
                 {
-                    Facts.Snapshots.Taken[receiver.Lock] = true; // MapLock re-checks the PMD under the PTL it takes
+                    Revalidated(receiver.Lock); // MapLock re-checks the PMD under the PTL it takes
                 }
 
                 if (Key == site.Index)
@@ -563,6 +569,8 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
 
                     Alias(key.Root, value);
+                    NoteFlagWrite(key.Root, value);
+                    NoteErrnoWrite(key.Root, valueOperation);
                     ForgetMembersOf(key.Root);
                     ForgetLocksIndexedBy(key.Root);
                     if (IsIntegral(target.Type))
@@ -781,6 +789,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     IIncrementOrDecrementOperation step => step.Target,
                     _ => null,
                 };
+                ForgetErrnos(target ?? (operation as IDeconstructionAssignmentOperation)?.Target ?? operation);
                 if (target != null && PathOf(target) is { Member: null } path)
                 {
                     Facts.Known.Constants.Remove(path.Root);

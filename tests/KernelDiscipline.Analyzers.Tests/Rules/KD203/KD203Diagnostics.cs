@@ -106,5 +106,81 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
                 }
             }
             """);
+
+        [Fact]
+        public Task DotNetBlockingWaitsUnderASpinningLock() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            [assembly: LockClassDeclaration("spin_table", LockKind.Spinning, 860)]
+
+            sealed class Waits
+            {
+                private readonly SemaphoreSlim sem = new SemaphoreSlim(1);
+                private readonly AutoResetEvent signal = new AutoResetEvent(false);
+                private readonly ManualResetEventSlim ready = new ManualResetEventSlim();
+                private readonly Mutex mutex = new Mutex();
+                private readonly object monitor = new object();
+                [LockClass("spin_table")]
+                private readonly TicketLock table = null!;
+
+                int UnderThePtl(Pmd pmd, ulong addr, Task task, Task<int> result, Thread worker)
+                {
+                    var pte = {|#1:pmd.MapLock(addr)|};
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    {|#0:Thread.Sleep(1)|};
+                    {|KD203:task.Wait()|};
+                    int r = {|KD203:result.Result|};
+                    {|KD203:result.GetAwaiter().GetResult()|};
+                    {|KD203:task.ConfigureAwait(false).GetAwaiter().GetResult()|};
+                    {|KD203:signal.WaitOne()|};
+                    {|KD203:WaitHandle.WaitAll(new WaitHandle[] { signal })|};
+                    {|KD203:sem.Wait()|};
+                    sem.Release();
+                    {|KD203:Monitor.Wait(monitor)|};
+                    {|KD203:worker.Join()|};
+                    {|KD203:Task.WaitAll(task)|};
+                    {|KD203:Task.WaitAny(task)|};
+                    {|KD203:mutex.WaitOne()|};
+                    mutex.ReleaseMutex();
+                    {|KD203:ready.Wait()|};
+                    {|KD203:signal.WaitOne(100)|};
+                    pte.Unlock();
+                    return r;
+                }
+
+                void UnderThePmdLock(Pmd pmd, Task task)
+                {
+                    var pml = pmd.Lock();
+                    {|KD203:Thread.Sleep(1)|};
+                    {|KD203:task.Wait(100)|};
+                    pml.Unlock();
+                }
+
+                void UnderATicketLock(Pmd pmd, Task<int> result)
+                {
+                    pmd.LockPointer.Lock();
+                    _ = {|KD203:result.Result|};
+                    pmd.LockPointer.Unlock();
+                    table.Lock();
+                    {|KD203:sem.Wait()|};
+                    sem.Release();
+                    table.Unlock();
+                }
+
+                // A helper that waits sleeps at its call.
+                void ThroughAHelper(Pmd pmd)
+                {
+                    var pml = pmd.Lock();
+                    {|KD203:Nap()|};
+                    pml.Unlock();
+                }
+
+                private static void Nap() => Thread.Sleep(1);
+            }
+            """,
+            Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("Thread.Sleep(1)", "may sleep", "ptl", "18",
+                "make the call before taking ptl, or drop ptl around it and take it again after"));
     }
 }

@@ -39,5 +39,77 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
                 }
             }
             """);
+
+        [Fact]
+        public Task DotNetWaitsOutsideTheSpinningLockPollsAndAwaitUnderASemaphore() => Verify.VerifyAnalyzerAsync("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            sealed class Waits
+            {
+                private readonly SemaphoreSlim sem = new SemaphoreSlim(1);
+                private readonly AutoResetEvent signal = new AutoResetEvent(false);
+                private readonly ManualResetEventSlim ready = new ManualResetEventSlim();
+
+                int AroundThePtl(Pmd pmd, ulong addr, Task task, Task<int> result)
+                {
+                    Thread.Sleep(1);
+                    task.Wait();
+                    int r = result.Result;
+                    signal.WaitOne();
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    pte.Unlock();
+                    sem.Wait();
+                    sem.Release();
+                    result.GetAwaiter().GetResult();
+                    return r;
+                }
+
+                // A zero timeout polls and returns: under the spinning lock that is fine.
+                void PollsUnderThePmdLock(Pmd pmd, Task task)
+                {
+                    var pml = pmd.Lock();
+                    if (signal.WaitOne(0))
+                        pml.Unlock();
+                    else
+                        pml.Unlock();
+                    pml = pmd.Lock();
+                    if (sem.Wait(0))
+                        sem.Release();
+                    _ = ready.Wait(TimeSpan.Zero);
+                    _ = task.Wait(0);
+                    pml.Unlock();
+                }
+
+                // What a SemaphoreSlim is for: awaiting under it.
+                async Task AwaitUnderASemaphore(Pmd pmd)
+                {
+                    await sem.WaitAsync();
+                    try
+                    {
+                        await Task.Delay(1);
+                    }
+                    finally
+                    {
+                        sem.Release();
+                    }
+
+                    var pml = pmd.Lock();
+                    pml.Unlock();
+                }
+
+                // Under a sleeping lock a thread may sleep.
+                void UnderTheMmapLock(MmStruct mm, Task task)
+                {
+                    mm.MmapLock.DownRead();
+                    Thread.Sleep(1);
+                    task.Wait();
+                    mm.MmapLock.UpRead();
+                }
+            }
+            """);
     }
 }

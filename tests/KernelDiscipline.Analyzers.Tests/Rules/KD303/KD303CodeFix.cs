@@ -30,5 +30,38 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD303
                 }
             }
             """);
+
+        [Fact]
+        public Task FixWorksThroughAConsumerWrapper() => Verify.VerifyCodeFixAsync("""
+            static class Pages
+            {
+                public static long Grab(MmStruct mm, ulong addr, int count, [FollFlags] GupFlags flags, [FollPages] Folio?[]? pages) =>
+                    Gup.GetUserPages(mm, addr, count, flags, pages);
+            }
+
+            class C
+            {
+                void Calls(MmStruct mm, ulong addr, Folio?[] pages)
+                {
+                    {|KD303:Pages.Grab(mm, addr, 1, GupFlags.Get | GupFlags.Write, null)|};
+                    {|KD303:Pages.Grab(mm, addr, 1, GupFlags.Populate, pages)|};
+                }
+            }
+            """, """
+            static class Pages
+            {
+                public static long Grab(MmStruct mm, ulong addr, int count, [FollFlags] GupFlags flags, [FollPages] Folio?[]? pages) =>
+                    Gup.GetUserPages(mm, addr, count, flags, pages);
+            }
+
+            class C
+            {
+                void Calls(MmStruct mm, ulong addr, Folio?[] pages)
+                {
+                    Pages.Grab(mm, addr, 1, GupFlags.Write, null);
+                    Pages.Grab(mm, addr, 1, GupFlags.Populate | GupFlags.Get, pages);
+                }
+            }
+            """);
     }
 }

@@ -85,5 +85,62 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD304
                 }
             }
             """);
+
+        [Fact]
+        public Task FixNegatesWhereAConstantReachingAReturnOrAPatternIsWritten() => Verify.VerifyCodeFixAsync("""
+            class C
+            {
+                int ThroughALabel(Pmd pmd, ulong addr, bool bad)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    int ret = Errno.EFAULT;
+                    if (bad)
+                        goto outUnlock;
+                    ret = 0;
+                outUnlock:
+                    pte.Unlock();
+                    return {|KD304:ret|};
+                }
+
+                int Conditional(int done) => {|KD304:done < 0 ? -Errno.EINVAL : done > 0 ? done : Errno.EFAULT|};
+
+                bool Retry(MmStruct mm, ulong addr)
+                {
+                    int err;
+                    if ((err = mm.CollapseHugePage(addr)) == {|KD304:Errno.EAGAIN|})
+                        return true;
+                    return err is {|KD304:Errno.EBUSY|} or {|KD304:Errno.ENOMEM|};
+                }
+            }
+            """, """
+            class C
+            {
+                int ThroughALabel(Pmd pmd, ulong addr, bool bad)
+                {
+                    var pte = pmd.MapLock(addr);
+                    if (pte is null)
+                        return -Errno.EAGAIN;
+                    int ret = -Errno.EFAULT;
+                    if (bad)
+                        goto outUnlock;
+                    ret = 0;
+                outUnlock:
+                    pte.Unlock();
+                    return ret;
+                }
+
+                int Conditional(int done) => done < 0 ? -Errno.EINVAL : done > 0 ? done : -Errno.EFAULT;
+
+                bool Retry(MmStruct mm, ulong addr)
+                {
+                    int err;
+                    if ((err = mm.CollapseHugePage(addr)) == -Errno.EAGAIN)
+                        return true;
+                    return err is -Errno.EBUSY or -Errno.ENOMEM;
+                }
+            }
+            """);
     }
 }

@@ -66,5 +66,90 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD304
                 }
             }
             """);
+
+        [Fact]
+        public Task PositiveErrnosThatNeverReachAReturnAreLeftAlone() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                // A sentinel the loop replaces: on the way out it is no longer EAGAIN.
+                int Sentinel(ShmemInode file)
+                {
+                    int ret = Errno.EAGAIN;
+                    while (ret == Errno.EAGAIN)
+                        ret = file.SizePages == 0 ? -Errno.ENOSPC : 0;
+                    return ret;
+                }
+
+                int NegatedOnReturn(int n)
+                {
+                    int err = Errno.EFAULT;
+                    if (n < 0)
+                        return -Errno.EINVAL;
+                    return -err;
+                }
+
+                int Overwritten(int n, bool fault)
+                {
+                    int ret = Errno.EFAULT;
+                    if (n < 0)
+                        return -Errno.EINVAL;
+                    if (fault)
+                        ret = -ret;
+                    else
+                        ret = 0;
+                    return ret;
+                }
+
+                int WrittenByACall(int n)
+                {
+                    int ret = Errno.EFAULT;
+                    if (n < 0)
+                        return -Errno.EINVAL;
+                    Read(out ret);
+                    return ret;
+                }
+
+                int Adjusted(int n)
+                {
+                    int ret = Errno.EFAULT;
+                    if (n < 0)
+                        return -Errno.EINVAL;
+                    ret -= 100;
+                    return ret;
+                }
+
+                int JoinedNegatives(int n, bool fault)
+                {
+                    int ret = -Errno.ENOMEM;
+                    if (fault)
+                        ret = -Errno.EFAULT;
+                    else if (n > 3)
+                        ret = n;
+                    return ret;
+                }
+
+                int Conditional(int done) => done < 0 ? -Errno.EINVAL : done > 0 ? done : -Errno.EFAULT;
+
+                // Positive codes throughout, through a label too: another convention.
+                int PositiveCodes(bool busy, bool gone)
+                {
+                    int code = 0;
+                    if (busy)
+                    {
+                        code = Errno.EBUSY;
+                        goto done;
+                    }
+
+                    if (gone)
+                        code = Errno.ENOENT;
+                done:
+                    return code;
+                }
+
+                bool Patterns(MmStruct mm, ulong addr) => mm.CollapseHugePage(addr) is -Errno.EAGAIN or -Errno.EBUSY or 0;
+
+                static void Read(out int value) => value = 0;
+            }
+            """);
     }
 }
