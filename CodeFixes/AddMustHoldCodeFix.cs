@@ -65,7 +65,7 @@ namespace KernelDiscipline.CodeFixes
             {
                 if (attribute.AttributeClass is { Name: "MustHoldAttribute" } type && type.ContainingNamespace?.ToDisplayString() == "KernelDiscipline.Runtime")
                 {
-                    foreach (var argument in attribute.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? (IEnumerable<TypedConstant>)a.Values : new[] { a }))
+                    foreach (var argument in attribute.ConstructorArguments.Where(a => !a.IsNull).SelectMany(a => a.Kind == TypedConstantKind.Array ? (IEnumerable<TypedConstant>)a.Values : new[] { a }))
                     {
                         if (argument.Value is string text)
                         {

@@ -192,6 +192,11 @@ namespace KernelDiscipline.Analyzers.Engine
         {
             foreach (var argument in attribute.ConstructorArguments)
             {
+                if (argument.IsNull)
+                {
+                    continue; // [MustHold(null)]: nothing named (and nothing to iterate)
+                }
+
                 if (argument.Kind == TypedConstantKind.Array)
                 {
                     foreach (var item in argument.Values)
@@ -251,7 +256,8 @@ namespace KernelDiscipline.Analyzers.Engine
             Capability? id = null;
             ITypeSymbol? type = null;
             ISymbol? last = null;
-            bool isStaticContext = annotated.IsStatic && method is null;
+            // A static member, or a static method, has no owner whose members could be its lock.
+            bool isStaticContext = annotated.IsStatic && (method is null || method.MethodKind != MethodKind.LocalFunction);
             if (method != null)
             {
                 foreach (var parameter in method.Parameters)
@@ -276,7 +282,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (isStaticContext && !member.IsStatic)
                 {
-                    return (null, "the static member '" + annotated.Name + "' is guarded by the instance member '" + member.Name + "'; name a static lock");
+                    return (null, method is null
+                        ? "the static member '" + annotated.Name + "' is guarded by the instance member '" + member.Name + "'; name a static lock"
+                        : "the static method '" + annotated.Name + "' names the instance member '" + member.Name + "', which no caller can hold for it; name a static lock or a parameter's");
                 }
 
                 id = member.IsStatic ? Capability.Static(member) : Capability.This.Member(member);

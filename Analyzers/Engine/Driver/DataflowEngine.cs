@@ -585,6 +585,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private readonly Dictionary<LockStatementSyntax, Capability> syntaxLocks = new Dictionary<LockStatementSyntax, Capability>();
 
+        /// <summary>The distinct locks of <see cref="syntaxLocks"/>, made when first asked after a statement was entered.</summary>
+        private HashSet<Capability>? syntaxLockIds;
+
         /// <summary>An edge that leaves a <c>lock</c> statement's text gives its lock back (see EnterLockStatement).</summary>
         private void LeaveLockStatements(ControlFlowBranch branch, FlowFacts facts) =>
             ReconcileLockStatements(facts, branch.Destination is { Kind: BasicBlockKind.Block } destination ? Liveness.PositionOf(destination) : -1);
@@ -596,12 +599,12 @@ namespace KernelDiscipline.Analyzers.Engine
         /// </summary>
         private void ReconcileLockStatements(FlowFacts facts, int position)
         {
-            if (syntaxLocks.Count == 0)
+            if (syntaxLocks.Count == 0 || facts.Locks.Held.Count == 0)
             {
                 return;
             }
 
-            foreach (var key in new HashSet<Capability>(syntaxLocks.Values))
+            foreach (var key in syntaxLockIds ??= new HashSet<Capability>(syntaxLocks.Values))
             {
                 if (!facts.Locks.TryGet(key, out var held))
                 {
@@ -619,8 +622,10 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
                 }
 
-                // The statement's end releases each entry it made.
-                while (held.Depth > inside && !RemoveLock(facts, key, held.Mode, any!.Expression, Removal.Release))
+                // The statement's end releases each entry it made; an entry from elsewhere (a contract, an assertion, an
+                // explicit Enter before the statement) stays.
+                int floor = inside + (held.Source == LockSource.Scoped ? 0 : 1);
+                while (held.Depth > floor && !RemoveLock(facts, key, held.Mode, any!.Expression, Removal.Release))
                 {
                     facts.Locks.TryGet(key, out held);
                 }

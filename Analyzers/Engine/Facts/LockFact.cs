@@ -128,7 +128,7 @@ namespace KernelDiscipline.Analyzers.Engine
         public LockFact AsMay() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: true, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable, Via);
 
         /// <summary>Held on every path after all (a branch on the flag that says it was taken).</summary>
-        public LockFact AsMust() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: false, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable);
+        public LockFact AsMust() => new LockFact(Id, Class, Mode, Source, Site, Nested, Reentrant, Depth, may: false, OtherModeSite, Reported, SiteMode, Quiet, Upgradeable, Via);
 
         public LockFact AsReported(LockMode mode) =>
             new LockFact(Id, Class, Mode | mode, Source, Site, Nested, Reentrant, Depth, May, OtherModeSite, reported: true, SiteMode, Quiet, Upgradeable, Via);

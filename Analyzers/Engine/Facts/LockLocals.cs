@@ -40,6 +40,11 @@ namespace KernelDiscipline.Analyzers.Engine
         public void Forget(ControlFlowRegion region)
         {
             TableJoins.ForgetLocals(ref Aliases, region);
+            foreach (var local in region.Locals)
+            {
+                ForgetMentioning(local); // a lock named through a local whose scope ends is named through nothing
+            }
+
             TableJoins.ForgetLocals(ref TakenFlags, region);
             TableJoins.ForgetLocals(ref Guards, region);
         }

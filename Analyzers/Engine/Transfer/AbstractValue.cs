@@ -96,10 +96,14 @@ namespace KernelDiscipline.Analyzers.Engine
                 knownNull: KnownNull && other.KnownNull);
         }
 
-        /// <summary>Whether a join changed what the engine reads of a stored value (resources, constant, null, a tuple's elements).</summary>
+        /// <summary>
+        /// Whether a join changed what the engine reads of a stored value (resources, constant, null, the lock it names
+        /// and its class, a guard, a try-lock, a tuple's elements). Each of these only moves towards "unknown" in a join.
+        /// </summary>
         public bool SameFacts(AbstractValue other)
         {
-            if (!Resources.Equals(other.Resources) || !Constant.Equals(other.Constant) || KnownNull != other.KnownNull)
+            if (!Resources.Equals(other.Resources) || !Constant.Equals(other.Constant) || KnownNull != other.KnownNull ||
+                !Equals(Lock, other.Lock) || LockClass != other.LockClass || Guard != other.Guard || !ReferenceEquals(TryLock, other.TryLock))
             {
                 return false;
             }

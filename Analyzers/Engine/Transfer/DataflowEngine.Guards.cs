@@ -39,7 +39,7 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 if (held.Lock != null)
                 {
-                    facts.Locks.Held[held.Lock] = new LockFact(held.Lock, ClassOfLock(held.Lock), held.Mode, LockSource.Contract, at);
+                    facts.Locks.Held[held.Lock] = new LockFact(held.Lock, ClassOfLock(held.Lock), held.Mode, LockSource.Contract, at, reentrant: IsReentrant(held.Lock));
                 }
             }
 
@@ -50,6 +50,40 @@ namespace KernelDiscipline.Analyzers.Engine
                     facts.Locks.Held[held.Id] = new LockFact(held.Id, held.Class, held.Mode, LockSource.Contract, held.Site, held.Nested, held.Reentrant, quiet: held.Quiet);
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether a lock held without being taken here (a contract's, an assertion's) may be entered again: a monitor, a
+        /// System.Threading.Lock or a Mutex may; the Runtime's locks and SemaphoreSlim, ReaderWriterLockSlim, SpinLock not.
+        /// </summary>
+        private bool IsReentrant(Capability id)
+        {
+            var type = id.Kind == CapabilityKind.This ? function?.ContainingType : id.Symbol switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                IParameterSymbol parameter => parameter.Type,
+                ILocalSymbol local => local.Type,
+                _ => null,
+            };
+            if (type is null || !type.IsReferenceType || known.LockClassOf(type) != null || known.LockClassOf(id.Symbol) != null)
+            {
+                return false;
+            }
+
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (current.Name == "KernelLock" && current.ContainingNamespace?.ToDisplayString() == KnownSymbols.RuntimeNamespace)
+                {
+                    return false;
+                }
+            }
+
+            var dotNet = known.DotNet;
+            var definition = type.OriginalDefinition;
+            return !(SymbolEqualityComparer.Default.Equals(definition, dotNet.SemaphoreSlim) ||
+                SymbolEqualityComparer.Default.Equals(definition, dotNet.ReaderWriterLockSlim) ||
+                SymbolEqualityComparer.Default.Equals(definition, dotNet.SpinLock));
         }
 
         /// <summary>The class of a lock named by a contract: its member's or its type's [LockClass].</summary>
@@ -311,7 +345,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 if (!Facts.Locks.TryGet(target.Lock, out var held))
                 {
-                    Facts.Locks.Held[target.Lock] = new LockFact(target.Lock, target.LockClass, mode, LockSource.Asserted, invocation.Syntax);
+                    Facts.Locks.Held[target.Lock] = new LockFact(target.Lock, target.LockClass, mode, LockSource.Asserted, invocation.Syntax, reentrant: engine.IsReentrant(target.Lock));
                 }
                 else if (held.May || (mode == LockMode.Exclusive && held.Mode != LockMode.Exclusive))
                 {

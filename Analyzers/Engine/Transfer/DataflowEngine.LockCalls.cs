@@ -71,8 +71,15 @@ namespace KernelDiscipline.Analyzers.Engine
             private void Release(Capability? id, LockMode mode, SyntaxNode site, bool quiet = false) => engine.RemoveLock(Facts, id, mode, site, Removal.Release, quiet);
 
             /// <summary>The class a wrapper's attribute leaves unnamed, when the receiver has none either.</summary>
+            /// <remarks>
+            /// The wrapper's body is read by an analysis at the deepest level (<see cref="LockSummaries.WrapperClass"/>);
+            /// a wrapper met inside that analysis (a wrapper that calls itself, or another wrapper) takes its type's class,
+            /// so reading never recurses.
+            /// </remarks>
             private string? WrapperClass(IMethodSymbol method, AbstractValue receiver) =>
-                receiver.LockClass ?? engine.summaries?.WrapperClass(method, engine.cancellation);
+                receiver.LockClass ?? (engine.depth >= LockSummaries.MaxDepth
+                    ? engine.known.LockClassOf(method.ContainingType)
+                    : engine.summaries?.WrapperClass(method, engine.cancellation));
 
             /// <summary>
             /// <c>lock (x)</c> on a System.Threading.Lock: Roslyn's graph keeps the statement as one opaque operation with
@@ -105,6 +112,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 engine.syntaxLocks[statement] = value.Lock;
+                engine.syntaxLockIds = null;
                 engine.AddLock(Facts, new LockFact(value.Lock, value.LockClass, LockMode.Exclusive, LockSource.Scoped, statement.Expression, reentrant: true, quiet: Quiet(value)));
             }
 

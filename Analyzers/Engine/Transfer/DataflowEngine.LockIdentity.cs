@@ -182,14 +182,14 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>
-            /// A local was assigned: it names the lock the value names (after Clang's LocalVariableMap), when that lock hangs
-            /// from something that outlives the local's scope (this, a parameter, a static, an acquisition site's result).
-            /// Otherwise, a value of a lock class keeps the local's own identity and gives it the class: a lock named
-            /// through another local would be lost with that local's scope.
+            /// A local was assigned: it names the lock the value names (after Clang's LocalVariableMap) — this's, a
+            /// parameter's, a static's, an acquisition site's result's, or another local's (hand-over-hand locking, a
+            /// copy of a reference), until either local is written or leaves its scope. A value of a lock class with no
+            /// identity keeps the local's own identity and gives it the class.
             /// </summary>
             private void Alias(ISymbol local, AbstractValue value)
             {
-                if (value.Lock != null && value.Lock.Root.Kind != CapabilityKind.Local && !value.Lock.Mentions(local))
+                if (value.Lock != null && !value.Lock.Mentions(local))
                 {
                     Facts.LockLocals.Aliases[local] = new LockAlias(value.Lock, value.LockClass);
                 }

@@ -21,8 +21,11 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Released by an idempotent call (<c>Dispose</c> after an early <c>Unlock</c>): nothing to report.</summary>
             Dispose,
 
-            /// <summary>Not held after all (a null result, a taken flag that is false) or handed on: no release to record.</summary>
+            /// <summary>One entry that was not taken after all (a taken flag that is false) or is handed on: no release to record.</summary>
             Drop,
+
+            /// <summary>The identity no longer names what was held (a null result, a map handed on, a site's new result): every entry goes, unrecorded.</summary>
+            Forget,
         }
 
         /// <summary>Whether the analysed function hands locks to its caller by contract ([Acquires]/[TryAcquires]).</summary>
@@ -108,14 +111,14 @@ namespace KernelDiscipline.Analyzers.Engine
                     CheckReleaseMode(held, mode, at);
                 }
 
-                if (held.Depth > 1 && how != Removal.Drop)
+                if (held.Depth > 1 && how != Removal.Forget)
                 {
                     facts.Locks.Held[id] = held.WithDepth(held.Depth - 1); // leaves one level of a re-entered lock
                     return false;
                 }
 
                 facts.Locks.Held.Remove(id);
-                if (how != Removal.Drop)
+                if (how is not (Removal.Drop or Removal.Forget))
                 {
                     facts.Locks.Released[id] = at;
                 }

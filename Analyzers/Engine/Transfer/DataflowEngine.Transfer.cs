@@ -945,7 +945,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 var id = engine.siteList[site].Capability;
                 if (facts.Locks.TryGet(id, out var held) && held.Source == LockSource.Map)
                 {
-                    engine.RemoveLock(facts, id, held.Mode, held.Site, Removal.Drop);
+                    engine.RemoveLock(facts, id, held.Mode, held.Site, Removal.Forget);
                 }
             }
 
@@ -974,7 +974,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     foreach (var held in gone)
                     {
-                        engine.RemoveLock(facts, held.Id, held.Mode, held.Site, Removal.Drop);
+                        engine.RemoveLock(facts, held.Id, held.Mode, held.Site, Removal.Forget);
                     }
                 }
             }

@@ -303,6 +303,35 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
             """);
 
         [Fact]
+        public Task AWrapperThatCallsItselfIsReadOnce() => Verify.VerifyAnalyzerAsync("""
+            using System.Threading;
+
+            public sealed class Chain
+            {
+                private Chain? inner;
+                private readonly object gate = new();
+
+                [Acquires]
+                public void Lock()
+                {
+                    if (inner != null)
+                        inner.Lock();
+                    else
+                        Monitor.Enter(gate);
+                }
+
+                [Releases]
+                public void Unlock() => Monitor.Exit(gate);
+
+                public void Use()
+                {
+                    Lock();
+                    Unlock();
+                }
+            }
+            """);
+
+        [Fact]
         public Task ReentrantMonitorIsNotTakenTwice() => Verify.VerifyAnalyzerAsync("""
             [assembly: LockClassDeclaration("cache_lock", LockKind.Sleeping, 0)]
 

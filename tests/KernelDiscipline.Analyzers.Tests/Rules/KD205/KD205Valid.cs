@@ -147,6 +147,129 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
             """);
 
         [Fact]
+        public Task ReenteringAMonitorHeldByContractOrAssertionOrOnItsOwn() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                [MustHold(nameof(gate))]
+                private void ByContract()
+                {
+                    lock (gate)
+                    {
+                        count++;
+                    }
+
+                    count++;
+                }
+
+                public void Asserted()
+                {
+                    Lockdep.AssertHeld(gate);
+                    lock (gate)
+                        count++;
+                    count++;
+                }
+
+                public void Nested()
+                {
+                    lock (gate)
+                    {
+                        lock (gate)
+                        {
+                            count++;
+                        }
+
+                        count++;
+                    }
+                }
+
+                public void Outer()
+                {
+                    lock (gate)
+                        ByContract();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task ALockStatementOnASystemThreadingLockHeldByContract() => Verify.VerifyAnalyzerAsync("""
+            sealed class Modern
+            {
+                private readonly System.Threading.Lock gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                [MustHold(nameof(gate))]
+                private void Bump()
+                {
+                    lock (gate)
+                        count++;
+                    count++;
+                }
+
+                public void Run()
+                {
+                    lock (gate)
+                        Bump();
+                }
+            }
+            """, null, TestProject.RunningFrameworkReferences);
+
+        [Fact]
+        public Task ALockCopiedToAnotherLocal() => Verify.VerifyAnalyzerAsync("""
+            sealed class Node
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                public int Value;
+
+                public Node? Next;
+
+                public static Node Make() => new Node();
+
+                public static void Copies()
+                {
+                    var n = Make();
+                    lock (n.gate)
+                    {
+                        var m = n;
+                        m.Value++;
+                    }
+
+                    var k = n;
+                    lock (k.gate)
+                        n.Value++;
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AConditionalLockNamesNoOneLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Pair
+            {
+                private readonly object a = new();
+                private readonly object b = new();
+
+                [GuardedBy(nameof(a))]
+                private int x;
+
+                public void Either(bool first)
+                {
+                    lock (first ? a : b)
+                    {
+                        {|KD205:x|}++;
+                    }
+                }
+            }
+            """);
+
+        [Fact]
         public Task PerInstanceLockDoesNotCoverAnotherInstanceExceptItsOwn() => Verify.VerifyAnalyzerAsync("""
             sealed class Node
             {

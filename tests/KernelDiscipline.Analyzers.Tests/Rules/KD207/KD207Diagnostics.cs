@@ -32,6 +32,16 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
                 public void Refill()
                 {
                 }
+
+                [{|#6:MustHold(nameof(gate))|}]
+                public static void StaticNamesInstance()
+                {
+                }
+
+                [MustHold(null!)]
+                public void NullIsNoExpression()
+                {
+                }
             }
 
             sealed class Statics
@@ -47,7 +57,8 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
             Verify.Diagnostic("KD207").WithLocation(2).WithArguments("PtGuardedBy(nameof(gate))", "[PtGuardedBy] guards what a reference refers to, and 'notAReference' is not a reference"),
             Verify.Diagnostic("KD207").WithLocation(3).WithArguments("MustHold(\"mm.MmapLok\")", "'MmapLok' in 'mm.MmapLok' names no member of MmStruct"),
             Verify.Diagnostic("KD207").WithLocation(4).WithArguments("MustNotHold(\"nothing\")", "'nothing' in 'nothing' names no member of Counter and no parameter"),
-            Verify.Diagnostic("KD207").WithLocation(5).WithArguments("GuardedBy(nameof(gate))", "the static member 'shared' is guarded by the instance member 'gate'; name a static lock"));
+            Verify.Diagnostic("KD207").WithLocation(5).WithArguments("GuardedBy(nameof(gate))", "the static member 'shared' is guarded by the instance member 'gate'; name a static lock"),
+            Verify.Diagnostic("KD207").WithLocation(6).WithArguments("MustHold(nameof(gate))", "the static method 'StaticNamesInstance' names the instance member 'gate', which no caller can hold for it; name a static lock or a parameter's"));
 
         [Fact]
         public Task LockClassesDeclaredNowhereOrWhereTheCompilerIgnoresThem() => Verify.VerifyAnalyzerAsync("""
