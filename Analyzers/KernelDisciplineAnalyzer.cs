@@ -258,19 +258,39 @@ namespace KernelDiscipline.Analyzers
                 function.DeclaringSyntaxReferences.Length > 0 && tracked.Contains(function.DeclaringSyntaxReferences[0].GetSyntax(cancellation));
 
             EngineCounters.BodyAnalysed();
-            var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked, IReadOnlyList<LockFact>? Entry)>();
             var graphOfBody = root switch
             {
                 IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellation),
                 IConstructorBodyOperation body => ControlFlowGraph.Create(body, cancellation),
                 _ => ControlFlowGraph.Create((IBlockOperation)root, cancellation),
             };
-            pending.Enqueue((graphOfBody, owner, tracked.Contains(codeBlock), null));
-            while (pending.Count > 0)
+
+            // The body and its lambdas first; a local function after every body that calls it, so that it starts with
+            // the locks held at all of its calls (LocalFunctionCalls), whichever function of the block makes them.
+            var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked)>();
+            var localFunctions = new List<(ControlFlowGraph Graph, IMethodSymbol Function)>();
+            var calls = new LocalFunctionCalls();
+            pending.Enqueue((graphOfBody, owner, tracked.Contains(codeBlock)));
+            while (pending.Count > 0 || localFunctions.Count > 0)
             {
-                var (graph, function, isTracked, entry) = pending.Dequeue();
+                ControlFlowGraph graph;
+                IMethodSymbol function;
+                bool isTracked = true;
+                IReadOnlyList<LockFact>? entry = null;
+                if (pending.Count > 0)
+                {
+                    (graph, function, isTracked) = pending.Dequeue();
+                }
+                else
+                {
+                    int next = NextLocalFunction(localFunctions, cancellation);
+                    (graph, function) = localFunctions[next];
+                    localFunctions.RemoveAt(next);
+                    entry = calls.At(function);
+                }
+
                 EngineCounters.GraphBuilt();
-                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries, singlePass: singlePass, entryLocks: entry);
+                var engine = new DataflowEngine(known, graph, function, IsTracked, cancellation, summaries, singlePass: singlePass, entryLocks: entry, localFunctionCalls: calls);
                 var findings = isTracked ? engine.Run() : engine.RunNestedOnly();
                 MayBeNullRule.Report(findings, report);
                 FailedMapOutcomeRule.Report(findings, known, options, report);
@@ -288,11 +308,55 @@ namespace KernelDiscipline.Analyzers
                 LockContractRule.Report(findings, report);
                 foreach (var (nestedGraph, nestedFunction) in engine.NestedGraphs)
                 {
-                    // A local function runs where it is called: with the locks held at every call of it here.
-                    var held = nestedFunction.MethodKind == MethodKind.LocalFunction ? engine.LocksAtCallsOf(nestedFunction) : null;
-                    pending.Enqueue((nestedGraph, nestedFunction, true, held));
+                    if (nestedFunction.MethodKind == MethodKind.LocalFunction)
+                    {
+                        localFunctions.Add((nestedGraph, nestedFunction));
+                    }
+                    else
+                    {
+                        pending.Enqueue((nestedGraph, nestedFunction, true));
+                    }
                 }
             }
+        }
+
+        /// <summary>The waiting local function that no other waiting one calls (its callers are all analysed), else the first.</summary>
+        private static int NextLocalFunction(List<(ControlFlowGraph Graph, IMethodSymbol Function)> waiting, System.Threading.CancellationToken cancellation)
+        {
+            for (int i = 0; i < waiting.Count; i++)
+            {
+                bool called = false;
+                for (int j = 0; j < waiting.Count && !called; j++)
+                {
+                    called = j != i && Calls(waiting[j].Function, waiting[i].Function.Name, cancellation);
+                }
+
+                if (!called)
+                {
+                    return i;
+                }
+            }
+
+            return 0; // functions that call each other: any order is as good
+        }
+
+        /// <summary>Whether <paramref name="caller"/>'s text calls a function named <paramref name="name"/>.</summary>
+        private static bool Calls(IMethodSymbol caller, string name, System.Threading.CancellationToken cancellation)
+        {
+            if (caller.DeclaringSyntaxReferences.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var node in caller.DeclaringSyntaxReferences[0].GetSyntax(cancellation).DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax { Expression: IdentifierNameSyntax called } && called.Identifier.ValueText == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
@@ -308,6 +372,7 @@ namespace KernelDiscipline.Analyzers
                 return;
             }
 
+            bool touches = false;
             foreach (var token in codeBlock.DescendantTokens())
             {
                 if (!token.IsKind(SyntaxKind.IdentifierToken) || !guarded.Contains(token.ValueText) || token.Parent is not IdentifierNameSyntax name)
@@ -319,10 +384,26 @@ namespace KernelDiscipline.Analyzers
                 if (symbol is IFieldSymbol or IPropertySymbol && (known.GuardOf(symbol) != null ||
                     (symbol is IPropertySymbol property && ((property.GetMethod is { } get && known.HasCallerContract(get)) || (property.SetMethod is { } set && known.HasCallerContract(set))))))
                 {
-                    lock (tracked)
+                    touches = true;
+                    break;
+                }
+            }
+
+            if (!touches)
+            {
+                return;
+            }
+
+            // Every function of the block: a local function that touches guarded data counts on the locks held at its
+            // calls, wherever in the block they are (another local function, a lambda), and each of those must be read.
+            lock (tracked)
+            {
+                tracked.Add(codeBlock);
+                foreach (var node in codeBlock.DescendantNodes())
+                {
+                    if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
                     {
-                        tracked.Add(ContainingFunction(name, codeBlock));
-                        tracked.Add(codeBlock);
+                        tracked.Add(node);
                     }
                 }
             }

@@ -39,6 +39,9 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly SummaryUse summaryUse;
         private Dictionary<Capability, LockFact>? heldAtEveryExit;
 
+        /// <summary>Where this body notes the locks held at its calls of the code block's local functions.</summary>
+        private readonly LocalFunctionCalls? localFunctionCalls;
+
         /// <summary>Locks the enclosing body holds at every call of this local function.</summary>
         private readonly IReadOnlyList<LockFact> entryLocks;
 
@@ -47,8 +50,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         public DataflowEngine(KnownSymbols known, ControlFlowGraph cfg, IMethodSymbol? function, Func<IMethodSymbol, bool> isTrackedFunction,
             CancellationToken cancellation, LockSummaries? summaries = null, int depth = 0, SummaryUse? summaryUse = null, bool singlePass = true,
-            IReadOnlyList<LockFact>? entryLocks = null)
+            IReadOnlyList<LockFact>? entryLocks = null, LocalFunctionCalls? localFunctionCalls = null)
         {
+            this.localFunctionCalls = localFunctionCalls;
             this.entryLocks = entryLocks ?? System.Array.Empty<LockFact>();
             this.summaryUse = summaryUse ?? new SummaryUse();
             this.singlePass = singlePass;

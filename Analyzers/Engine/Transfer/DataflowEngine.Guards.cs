@@ -12,8 +12,6 @@ namespace KernelDiscipline.Analyzers.Engine
     /// </summary>
     internal sealed partial class DataflowEngine
     {
-        /// <summary>Locks held (on every path) at each call of a local function of this body, intersected over the calls.</summary>
-        private Dictionary<IMethodSymbol, List<LockFact>>? localFunctionEntries;
 
         /// <summary>Whether accesses and calls in this body are checked: not a constructor or finalizer, not [ContextUnsafe].</summary>
         private bool ChecksGuards => checksGuards ??= known.HasContracts && function != null &&
@@ -21,10 +19,6 @@ namespace KernelDiscipline.Analyzers.Engine
             !known.IsContextUnsafe(function);
 
         private bool? checksGuards;
-
-        /// <summary>The locks a local function of this body can count on: those held at every one of its calls here.</summary>
-        public IReadOnlyList<LockFact> LocksAtCallsOf(IMethodSymbol localFunction) =>
-            localFunctionEntries != null && localFunctionEntries.TryGetValue(localFunction, out var held) ? held : System.Array.Empty<LockFact>();
 
         /// <summary>What the body holds at entry: its [MustHold] locks, and what its callers in the enclosing body hold.</summary>
         private void AddEntryLocks(FlowFacts facts)
@@ -358,38 +352,12 @@ namespace KernelDiscipline.Analyzers.Engine
                 return true;
             }
 
-            /// <summary>A call of a local function of this body: what is held here is what it can count on (intersected over its calls).</summary>
+            /// <summary>A call of a local function of this code block: what is held here is what it can count on (intersected over its calls).</summary>
             private void NoteLocalFunctionCall(IInvocationOperation invocation)
             {
-                if (!engine.Reporting || invocation.TargetMethod.MethodKind != MethodKind.LocalFunction)
+                if (engine.Reporting && invocation.TargetMethod.MethodKind == MethodKind.LocalFunction)
                 {
-                    return;
-                }
-
-                var entries = engine.localFunctionEntries ??= new Dictionary<IMethodSymbol, List<LockFact>>(SymbolEqualityComparer.Default);
-                var target = invocation.TargetMethod.OriginalDefinition;
-                if (!entries.TryGetValue(target, out var common))
-                {
-                    common = new List<LockFact>();
-                    foreach (var held in Facts.Locks.Held.Values)
-                    {
-                        if (!held.May)
-                        {
-                            common.Add(held);
-                        }
-                    }
-
-                    entries[target] = common;
-                    return;
-                }
-
-                common.RemoveAll(held => !(Facts.Locks.TryGet(held.Id, out var here) && !here.May));
-                for (int i = 0; i < common.Count; i++)
-                {
-                    if (Facts.Locks.TryGet(common[i].Id, out var here) && here.Mode != common[i].Mode)
-                    {
-                        common[i] = new LockFact(common[i].Id, common[i].Class, LockMode.Shared, common[i].Source, common[i].Site, common[i].Nested, common[i].Reentrant, quiet: common[i].Quiet);
-                    }
+                    engine.localFunctionCalls?.Note(invocation.TargetMethod, Facts.Locks);
                 }
             }
         }

@@ -205,6 +205,29 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
             """);
 
         [Fact]
+        public Task ALocalFunctionCalledOnceWithoutTheLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                public void Run(bool late)
+                {
+                    lock (gate)
+                        Outer();
+                    if (late)
+                        Outer();
+
+                    void Outer() => Inner();
+
+                    void Inner() => {|KD205:count|}++;
+                }
+            }
+            """);
+
+        [Fact]
         public Task LambdasRunWhereTheLockIsNotHeld() => Verify.VerifyAnalyzerAsync("""
             sealed class Deferred
             {

@@ -221,6 +221,30 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
             """, null, TestProject.RunningFrameworkReferences);
 
         [Fact]
+        public Task LocalFunctionsCalledThroughOtherLocalFunctionsAndLambdas() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                public void Run(int[] items)
+                {
+                    lock (gate)
+                    {
+                        Outer();
+                        System.Array.ForEach(items, [MustHold(nameof(gate))] (int item) => Inner());
+                    }
+
+                    void Outer() => Inner();
+
+                    void Inner() => count++;
+                }
+            }
+            """);
+
+        [Fact]
         public Task ALockCopiedToAnotherLocal() => Verify.VerifyAnalyzerAsync("""
             sealed class Node
             {
