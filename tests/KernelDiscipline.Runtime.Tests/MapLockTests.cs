@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using KernelDiscipline.Runtime;
 using Xunit;
@@ -185,8 +186,22 @@ namespace KernelDiscipline.Runtime.Tests
                 pmd.MapLock(Mm.Base)!.Unlock(); // both of the table's map objects made, the paths jitted
             }
 
+            // The runtime's tiering (call counting, on-stack replacement) may allocate a few bytes on this thread once,
+            // at any iteration (2,400 bytes seen once in a CI run): a map that allocates allocates in every round, so
+            // one round of 10,000 maps with nothing allocated is the proof.
+            var rounds = new List<long>();
+            for (int round = 0; round < 3 && (rounds.Count == 0 || rounds[^1] != 0); round++)
+            {
+                rounds.Add(BytesAllocatedByMaps(pmd, 10_000));
+            }
+
+            Assert.Contains(0L, rounds);
+        }
+
+        private static long BytesAllocatedByMaps(Pmd pmd, int maps)
+        {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10_000; i++)
+            for (int i = 0; i < maps; i++)
             {
                 var pte = pmd.MapLock(Mm.Base + (ulong)(i % 512) * PageGeometry.PageSize);
                 if (pte is null)
@@ -197,7 +212,7 @@ namespace KernelDiscipline.Runtime.Tests
                 pte.Unlock();
             }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
         [Fact]
