@@ -10,12 +10,13 @@ namespace KernelDiscipline.Analyzers.Rules
     /// <summary>
     /// KD207: an annotation that would switch a check off without a word — a lock expression that names nothing or
     /// names no lock, a [PtGuardedBy] on a value, a [LockClass] whose class is declared nowhere, a lock class declaration
-    /// the compiler ignores (an assembly attribute inside a type), a [ContextUnsafe] without its reason.
+    /// the compiler ignores (an assembly attribute inside a type), a [ContextUnsafe] without its reason, an
+    /// [Acquires(Returns = …)] that names no member the returned lock can be.
     /// </summary>
     internal static class AnnotationRule
     {
         private static readonly ImmutableHashSet<string> Names = ImmutableHashSet.Create(System.StringComparer.Ordinal,
-            "GuardedBy", "PtGuardedBy", "MustHold", "MustNotHold", "ContextUnsafe", "LockClass", "LockClassDeclaration");
+            "GuardedBy", "PtGuardedBy", "MustHold", "MustNotHold", "ContextUnsafe", "LockClass", "LockClassDeclaration", "Acquires");
 
         public static void Check(SyntaxNodeAnalysisContext context, KnownSymbols known)
         {
@@ -45,6 +46,7 @@ namespace KernelDiscipline.Analyzers.Rules
                 "ContextUnsafeAttribute" => MissingReason(attribute, context.SemanticModel, context.CancellationToken),
                 "GuardedByAttribute" or "PtGuardedByAttribute" => GuardProblem(attribute, context.SemanticModel, known, context.CancellationToken),
                 "MustHoldAttribute" or "MustNotHoldAttribute" => ContractProblem(attribute, context.SemanticModel, known, context.CancellationToken),
+                "AcquiresAttribute" => AnnotatedSymbol(attribute, context.SemanticModel, context.CancellationToken) is IMethodSymbol method ? known.Annotation(method).ReturnedError : null,
                 _ => null,
             };
             if (problem != null)

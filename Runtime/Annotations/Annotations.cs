@@ -116,6 +116,14 @@ namespace KernelDiscipline.Runtime
         /// annotation (<c>spin_lock_nested</c>).
         /// </summary>
         public bool Nested { get; set; }
+
+        /// <summary>
+        /// With <see cref="LockTarget.ReturnValue"/>: the lock returned is this member of the receiver (a field or
+        /// property of the method's type, <c>nameof(LockPointer)</c>), as Clang's <c>RETURN_CAPABILITY</c> says. A
+        /// caller then holds that member: a <c>[MustHold]</c> or <c>[GuardedBy]</c> naming it is met by the call's
+        /// result, and releasing either releases the one lock.
+        /// </summary>
+        public string? Returns { get; set; }
     }
 
     /// <summary>The method acquires a lock only when it returns <see cref="SuccessValue"/>.</summary>

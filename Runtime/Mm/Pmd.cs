@@ -14,7 +14,7 @@ namespace KernelDiscipline.Runtime
         private readonly PmdTable owner;
 
         // Written under the PMD lock; read without it only through GetLockless (pmdp_get_lockless), the snapshot API.
-        [GuardedBy("owner.Lock")]
+        [GuardedBy(nameof(LockPointer))]
         private PmdValue value = PmdValue.None;
 
         internal Pmd(MmStruct mm, PmdTable owner, ulong address)
@@ -44,7 +44,7 @@ namespace KernelDiscipline.Runtime
         public bool Same(PmdValue snapshot) => ReferenceEquals(GetLockless(), snapshot);
 
         /// <summary>Takes the PMD lock and returns it (<c>pmd_lock</c>); this cannot fail.</summary>
-        [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue)]
+        [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue, Returns = nameof(LockPointer))]
         public TicketLock Lock([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         {
             owner.Lock.Lock(file, line);
@@ -170,6 +170,7 @@ namespace KernelDiscipline.Runtime
         }
 
         /// <summary>Installs a value; the caller holds the PMD lock.</summary>
+        [MustHold(nameof(LockPointer))]
         internal void Set(PmdValue newValue)
         {
             if (!owner.Lock.IsHeldByCurrentThread)
@@ -177,8 +178,6 @@ namespace KernelDiscipline.Runtime
                 throw new LockStateException($"PMD at 0x{Address:x} written without its PMD lock.");
             }
 
-            // Checked just above; callers hold pmd.Lock()'s result, which the analysis does not tie to owner.Lock.
-            Lockdep.AssertHeld(owner.Lock);
             Volatile.Write(ref value, newValue);
         }
 

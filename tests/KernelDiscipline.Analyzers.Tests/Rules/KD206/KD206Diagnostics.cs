@@ -8,6 +8,31 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
     public class KD206Diagnostics
     {
         [Fact]
+        public Task ALockReturnedAsAMemberOfAnotherReceiverOrReleased() => Verify.VerifyAnalyzerAsync("""
+            static class Install
+            {
+                [MustHold("pmd.LockPointer")]
+                static void SetHuge(Pmd pmd) { }
+
+                static void AnotherPmd(Pmd pmd, Pmd other)
+                {
+                    var ptl = other.Lock();
+                    {|#0:SetHuge(pmd)|};
+                    ptl.Unlock();
+                }
+
+                static void AfterTheRelease(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    pmd.LockPointer.Unlock();
+                    {|#1:SetHuge(pmd)|};
+                }
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD206").WithLocation(1).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"));
+
+        [Fact]
         public Task MustHoldWithoutTheLockOrInTheWrongMode() => Verify.VerifyAnalyzerAsync("""
             static class Vmas
             {

@@ -8,6 +8,79 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
     public class KD206Valid
     {
         [Fact]
+        public Task ALockReturnedAsAMemberMeetsTheContractOnThatMember() => Verify.VerifyAnalyzerAsync("""
+            using System.Runtime.CompilerServices;
+
+            [assembly: LockClassDeclaration("slot_lock", LockKind.Spinning, 0)]
+
+            static class Install
+            {
+                [MustHold("pmd.LockPointer")]
+                static void SetHuge(Pmd pmd) { }
+
+                static void ThroughTheResult(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    SetHuge(pmd);
+                    ptl.Unlock();
+                }
+
+                static void ReleasedThroughTheMember(Pmd pmd)
+                {
+                    pmd.Lock();
+                    SetHuge(pmd);
+                    pmd.LockPointer.Unlock();
+                }
+
+                static TicketLock TakePmdLock(Pmd pmd) => pmd.Lock();
+
+                static void ThroughAHelper(Pmd pmd)
+                {
+                    var ptl = TakePmdLock(pmd);
+                    SetHuge(pmd);
+                    ptl.Unlock();
+                }
+
+                static void TakenThroughTheMember(Pmd pmd)
+                {
+                    pmd.LockPointer.Lock();
+                    SetHuge(pmd);
+                    pmd.LockPointer.Unlock();
+                }
+            }
+
+            sealed class Slot
+            {
+                [LockClass("slot_lock")]
+                public readonly TicketLock Gate = new TicketLock(LockClass.Get("slot_lock"));
+
+                [GuardedBy(nameof(Gate))]
+                private int state;
+
+                [Acquires("slot_lock", Target = LockTarget.ReturnValue, Returns = nameof(Gate))]
+                public TicketLock Take([CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+                {
+                    Gate.Lock(file, line);
+                    return Gate;
+                }
+
+                public void Bump()
+                {
+                    var held = Take();
+                    state++;
+                    held.Unlock();
+                }
+
+                public static void BumpOther(Slot other)
+                {
+                    var held = other.Take();
+                    other.state++;
+                    other.Gate.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
         public Task ContractsKept() => Verify.VerifyAnalyzerAsync("""
             static class Vmas
             {

@@ -9,14 +9,22 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
     {
         /// <summary>The README's wrapper example pastes as it stands: it compiles and its annotations are all right.</summary>
         [Fact]
-        public Task TheReadmeWrapperExampleIsClean()
+        public Task TheReadmeWrapperExampleIsClean() => Verify.VerifyAnalyzerAsync(ReadmeExample("## Annotating your own wrappers"));
+
+        /// <summary>The README's returned-lock example pastes beside the wrapper example (whose lock class it uses).</summary>
+        [Fact]
+        public Task TheReadmeReturnedLockExampleIsClean() =>
+            Verify.VerifyAnalyzerAsync(ReadmeExample("## Annotating your own wrappers") + ReadmeExample("RETURN_CAPABILITY"));
+
+        /// <summary>The first C# block of README.md after <paramref name="marker"/>.</summary>
+        private static string ReadmeExample(string marker)
         {
             var readme = System.IO.File.ReadAllText(Verifiers.Repository.PathOf("README.md"));
-            int section = readme.IndexOf("## Annotating your own wrappers", System.StringComparison.Ordinal);
+            int section = readme.IndexOf(marker, System.StringComparison.Ordinal);
             int start = readme.IndexOf("```csharp\n", section, System.StringComparison.Ordinal) + "```csharp\n".Length;
             int end = readme.IndexOf("```", start, System.StringComparison.Ordinal);
-            Assert.True(section >= 0 && start > section && end > start, "README.md has no example under ## Annotating your own wrappers");
-            return Verify.VerifyAnalyzerAsync(readme.Substring(start, end - start));
+            Assert.True(section >= 0 && start > section && end > start, $"README.md has no example after {marker}");
+            return readme.Substring(start, end - start);
         }
 
         [Fact]
