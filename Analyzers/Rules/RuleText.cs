@@ -19,10 +19,7 @@ namespace KernelDiscipline.Analyzers.Rules
         private static readonly Regex Whitespace = new Regex(@"\s+", RegexOptions.CultureInvariant);
 
         /// <summary>The acquiring call as the user wrote it, on one line and not too long.</summary>
-        public static string Call(AcquireSite site) =>
-            Shorten(site.Invocation.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax access && access.WhenNotNull == site.Invocation.Syntax
-                ? access // `pmd?.MapLock(a)`, not `.MapLock(a)`
-                : site.Invocation.Syntax);
+        public static string Call(AcquireSite site) => Shorten(site.Invocation.Syntax);
 
         /// <summary>The 1-based line of a node, for "taken at line N".</summary>
         public static string Line(SyntaxNode node) =>
@@ -45,8 +42,14 @@ namespace KernelDiscipline.Analyzers.Rules
             }
         }
 
+        /// <summary>A node as the user wrote it, on one line and not too long: a call made through <c>?.</c> with its receiver.</summary>
         public static string Shorten(SyntaxNode node)
         {
+            if (node.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ConditionalAccessExpressionSyntax access && access.WhenNotNull == node)
+            {
+                node = access; // `pmd?.MapLock(a)`, not `.MapLock(a)`
+            }
+
             string text = Whitespace.Replace(node.ToString(), " ");
             return text.Length <= 80 ? text : text.Substring(0, 77) + "...";
         }

@@ -63,13 +63,13 @@ namespace KernelDiscipline.Analyzers.Engine
             List<(ISymbol Local, TakenFlag? Kept)>? changes = null;
             foreach (var pair in TakenFlags.Pairs)
             {
-                if (!theirs.TryGetValue(pair.Key, out var other) || !other.Lock.Equals(pair.Value.Lock))
+                if (!theirs.TryGetValue(pair.Key, out var other) || !other.Lock.Equals(pair.Value.Lock) || other.TakenWhen != pair.Value.TakenWhen)
                 {
                     (changes ??= new List<(ISymbol, TakenFlag?)>()).Add((pair.Key, null));
                 }
                 else if (pair.Value.Decided != null && other.Decided != pair.Value.Decided)
                 {
-                    (changes ??= new List<(ISymbol, TakenFlag?)>()).Add((pair.Key, new TakenFlag(pair.Value.Lock)));
+                    (changes ??= new List<(ISymbol, TakenFlag?)>()).Add((pair.Key, pair.Value.Deciding(null)));
                 }
             }
 

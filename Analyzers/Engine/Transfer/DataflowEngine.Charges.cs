@@ -137,12 +137,24 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        /// <summary>The call that gives a charge back: its [Undo] on the same receiver with the charging call's arguments.</summary>
+        /// <summary>
+        /// The call that gives a charge back: its [Undo] on the same receiver with the charging call's arguments, through
+        /// <c>?.</c> when the charge was taken through it (<c>maybe?.Get()</c> is undone by <c>maybe?.Put()</c>).
+        /// </summary>
         private static string? UndoOf(HeldCharge charge)
         {
-            if (charge.Spec.Undo is null || charge.IsMany || // one undo does not give back "many"
-                charge.Site is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call ||
-                !IsPlainReceiver(access.Expression))
+            if (charge.Spec.Undo is null || charge.IsMany || charge.Site is not InvocationExpressionSyntax call) // one undo does not give back "many"
+            {
+                return null;
+            }
+
+            var receiver = call.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Expression,
+                MemberBindingExpressionSyntax when call.Parent is ConditionalAccessExpressionSyntax conditional && conditional.WhenNotNull == call => conditional.Expression,
+                _ => null,
+            };
+            if (receiver is null || !IsPlainReceiver(receiver))
             {
                 return null;
             }
@@ -155,7 +167,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
-            return access.Expression + "." + charge.Spec.Undo + call.ArgumentList;
+            return receiver + (call.Expression is MemberBindingExpressionSyntax ? "?." : ".") + charge.Spec.Undo + call.ArgumentList;
         }
 
         private static bool IsPlainReceiver(ExpressionSyntax expression) => expression switch
@@ -362,20 +374,26 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>Stored where the engine does not follow (a field, an array, a ref parameter): the charges on it go with it.</summary>
-            private void EscapeCharges(Capability? identity)
+            private void EscapeCharges(Capability? identity) => ForgetCharges(Facts, identity, within: false);
+
+            /// <summary>
+            /// The charges on <paramref name="identity"/> (and, <paramref name="within"/>, on what is reached through it)
+            /// are no longer this path's: handed on, or never taken (a null reference is charged nothing).
+            /// </summary>
+            private static void ForgetCharges(FlowFacts facts, Capability? identity, bool within)
             {
-                if (identity is null || Facts.Charges.Held.Count == 0)
+                if (identity is null || facts.Charges.Held.Count == 0)
                 {
                     return;
                 }
 
-                foreach (var key in Facts.Charges.Held.KeyList())
+                foreach (var key in facts.Charges.Held.KeyList())
                 {
-                    Facts.Charges.Held.TryGetValue(key, out var held);
-                    if (held.Identity.Equals(identity))
+                    facts.Charges.Held.TryGetValue(key, out var held);
+                    if (within ? held.Identity.IsWithin(identity) : held.Identity.Equals(identity))
                     {
-                        Facts.Charges.Held.Remove(key);
-                        NotHeldOnErrorPaths(Facts, key, -1);
+                        facts.Charges.Held.Remove(key);
+                        NotHeldOnErrorPaths(facts, key, -1);
                     }
                 }
             }

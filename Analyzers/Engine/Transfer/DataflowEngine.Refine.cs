@@ -36,10 +36,10 @@ namespace KernelDiscipline.Analyzers.Engine
                         return decided == truth; // an earlier branch on the flag decided it (a try's test, then its finally's)
                     }
 
-                    facts.LockLocals.TakenFlags[flag] = new TakenFlag(taken.Lock, truth);
+                    facts.LockLocals.TakenFlags[flag] = taken.Deciding(truth);
                     if (facts.Locks.TryGet(taken.Lock, out var held))
                     {
-                        if (!truth)
+                        if (truth != taken.TakenWhen)
                         {
                             engine.RemoveLock(facts, taken.Lock, held.Mode, held.Site, Removal.Drop); // the lock statement's finally: not taken, nothing to release
                         }
@@ -98,6 +98,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (implied == Implies.Null && lockId != null)
                 {
                     ForgetLocksWithin(facts, lockId); // a null reference holds no lock
+                    ForgetCharges(facts, lockId, within: true); // and was charged nothing: `x?.Get()` then `x?.Put()`
                 }
 
                 if (implied == Implies.Null && operand != null && PathOf(Unwrap(operand)) is { Member: null } nullPath &&
@@ -164,8 +165,8 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>
             /// A local written: a try-lock's result stored in it (<c>bool ok = Monitor.TryEnter(x)</c>) says whether the lock
             /// was taken, as a <c>ref bool taken</c> does: the lock is held on some paths from here (those where it
-            /// succeeded), on every path where the flag is true, on none where it is false. Any other write ends what the
-            /// local said.
+            /// succeeded), on every path where the flag says taken (true, or false for <c>SuccessValue = false</c>), on
+            /// none where it says not. Any other write ends what the local said.
             /// </summary>
             private void NoteFlagWrite(ISymbol local, AbstractValue value)
             {
@@ -174,7 +175,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     Facts.LockLocals.TakenFlags.Remove(local);
                 }
 
-                if (value.TryLock is { Success: true } tryLock && local is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean })
+                if (value.TryLock is { } tryLock && local is ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean })
                 {
                     bool held = Facts.Locks.ContainsHeld(tryLock.Id);
                     engine.AddLock(Facts, new LockFact(tryLock.Id, tryLock.Class, tryLock.Mode, LockSource.TryAcquired, tryLock.Site,
@@ -184,7 +185,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         Facts.Locks.Held[tryLock.Id] = taken.AsMay();
                     }
 
-                    Facts.LockLocals.TakenFlags[local] = new TakenFlag(tryLock.Id);
+                    Facts.LockLocals.TakenFlags[local] = new TakenFlag(tryLock.Id, takenWhen: tryLock.Success);
                 }
             }
 

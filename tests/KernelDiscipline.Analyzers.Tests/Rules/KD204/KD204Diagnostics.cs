@@ -74,6 +74,29 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD204
             Verify.Diagnostic("KD204").WithLocation(2).WithArguments("pmd.Lock()", "takes pmd_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"));
 
         [Fact]
+        public Task ATryLockOfInvertedSenseLeftHeld() => Verify.VerifyAnalyzerAsync(InvertedTryLock.Pool + """
+            static class Users
+            {
+                static int Direct(Pool pool)
+                {
+                    if ({|#0:pool.TryLockBusy()|})
+                        return -Errno.EAGAIN;
+                    return 0;
+                }
+
+                static int Stored(Pool pool)
+                {
+                    bool busy = {|#1:pool.TryLockBusy()|};
+                    if (busy)
+                        return -Errno.EAGAIN;
+                    return 0;
+                }
+            }
+            """,
+            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("pool.TryLockBusy()", "takes pool, which is still held when the method returns; release it on every path, or declare the method [Acquires]"),
+            Verify.Diagnostic("KD204").WithLocation(1).WithArguments("pool.TryLockBusy()", "takes pool, which is still held when the method returns; release it on every path, or declare the method [Acquires]"));
+
+        [Fact]
         public Task HeldOnOneIncomingPathButNotTheOther() => Verify.VerifyAnalyzerAsync("""
             class C
             {

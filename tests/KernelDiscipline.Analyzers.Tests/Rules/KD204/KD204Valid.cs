@@ -8,6 +8,41 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD204
     public class KD204Valid
     {
         [Fact]
+        public Task ATryLockOfInvertedSenseTestedDirectlyOrThroughAStoredFlag() => Verify.VerifyAnalyzerAsync(InvertedTryLock.Pool + """
+            static class Users
+            {
+                static int Direct(Pool pool)
+                {
+                    if (pool.TryLockBusy())
+                        return -Errno.EAGAIN;
+                    pool.Unlock();
+                    return 0;
+                }
+
+                static int Stored(Pool pool)
+                {
+                    bool busy = pool.TryLockBusy();
+                    if (busy)
+                        return -Errno.EAGAIN;
+                    pool.Unlock();
+                    return 0;
+                }
+
+                static int StoredNegated(Pool pool)
+                {
+                    bool busy = pool.TryLockBusy();
+                    if (!busy)
+                    {
+                        pool.Unlock();
+                        return 0;
+                    }
+
+                    return -Errno.EAGAIN;
+                }
+            }
+            """);
+
+        [Fact]
         public Task BalancedShapes() => Verify.VerifyAnalyzerAsync("""
             sealed class Cache
             {

@@ -97,6 +97,24 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
             """);
 
         [Fact]
+        public Task AChargeThroughANullConditionalCallNotUndone() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                static bool Copy(Folio? folio) => true;
+
+                int Take(Folio? maybe)
+                {
+                    maybe?{|#1:.Get()|};
+                    if (!Copy(maybe))
+                        {|#0:return -Errno.ENOENT;|}
+                    maybe?.Put();
+                    return 0;
+                }
+            }
+            """,
+            Verify.Diagnostic("KD302").WithLocation(0).WithLocation(1).WithArguments("folio reference", "maybe?.Get()", "7", "; call 'maybe?.Put()' before it"));
+
+        [Fact]
         public Task PinsNotUnpinned() => Verify.VerifyAnalyzerAsync("""
             class C
             {

@@ -8,6 +8,56 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD302
     public class KD302Valid
     {
         [Fact]
+        public Task ChargesTakenAndUndoneThroughNullConditionalCalls() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                static bool Copy(Folio? folio) => true;
+
+                // A null `maybe` was charged nothing at Get, and is given back nothing at Put.
+                int UndoThroughConditional(Folio? maybe)
+                {
+                    maybe?.Get();
+                    if (!Copy(maybe))
+                    {
+                        maybe?.Put();
+                        return -Errno.ENOENT;
+                    }
+
+                    maybe?.Put();
+                    return 0;
+                }
+
+                int AllocMaybe(ShmemInode inode, long index, Folio? hint)
+                {
+                    var folio = hint ?? Folio.Alloc();
+                    if (inode.AddToPageCache(index, folio) != 0)
+                    {
+                        folio?.Put();
+                        return -Errno.ENOMEM;
+                    }
+
+                    return 0;
+                }
+
+                int Acct(ShmemInode? inode, Folio folio)
+                {
+                    if (inode is null)
+                        return -Errno.EINVAL;
+                    int ret = inode.AcctBlocks(1);
+                    if (ret < 0)
+                        return ret;
+                    if (!Copy(folio))
+                    {
+                        inode?.UnacctBlocks(1);
+                        return -Errno.EFAULT;
+                    }
+
+                    return 0;
+                }
+            }
+            """);
+
+        [Fact]
         public Task TheReviewedShapes() => Verify.VerifyAnalyzerAsync("""
             class C
             {
