@@ -17,13 +17,17 @@ namespace KernelDiscipline.Analyzers.Rules
                     .Add(RuleText.HeldReleaseProperty, finding.HeldRelease),
                 RuleText.Shorten(finding.At),
                 finding.AtAwait ? "may resume on another thread" : "may sleep",
-                RuleText.Class(finding.Held.Value.Class),
+                HeldName(finding.Held.Value),
                 RuleText.Line(finding.Held.Value.Site),
                 Advice(finding)));
 
+        /// <summary>The held lock by its class, else (a TicketLock that names none) by the member or variable that holds it.</summary>
+        private static string HeldName(LockFact held) =>
+            held.Class ?? (held.Id.Symbol is { } symbol ? "'" + symbol.Name + "'" : RuleText.Class(null));
+
         private static string Advice(LockFinding finding)
         {
-            string held = RuleText.Class(finding.Held!.Value.Class);
+            string held = HeldName(finding.Held!.Value);
             return finding.AtAwait ? Descriptors.AwaitAdvice(held)
                 : finding.Class != null ? Descriptors.SleepingLockAdvice(held)
                 : Descriptors.SleepingCallAdvice(held);

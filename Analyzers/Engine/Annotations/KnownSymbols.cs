@@ -178,6 +178,7 @@ namespace KernelDiscipline.Analyzers.Engine
             LockClassAttribute = RuntimeType("LockClassAttribute");
             Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
             ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
+            TicketLock = RuntimeType("TicketLock");
             ThreadingLockScope = ThreadingLock?.GetTypeMembers("Scope").FirstOrDefault();
             LockClasses = ReadDeclarations(compilation, RuntimeType("LockClassDeclarationAttribute"));
             ReadContractTypes(RuntimeType);
@@ -293,6 +294,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         /// <summary>System.Threading.Monitor: what a <c>lock</c> statement on an object compiles to.</summary>
         public INamedTypeSymbol? Monitor { get; }
+
+        /// <summary>The Runtime's spinning lock: held, it makes the context atomic whatever its class (KD203).</summary>
+        public INamedTypeSymbol? TicketLock { get; }
 
         /// <summary>System.Threading.Lock (.NET 9+) and its Scope, what <c>lock</c> on a Lock compiles to.</summary>
         public INamedTypeSymbol? ThreadingLock { get; }

@@ -229,9 +229,23 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        /// <summary>A held lock of a spinning class: the context is atomic while it is held.</summary>
-        private bool IsSpinning(LockFact held) =>
-            held.Class != null && known.LockClasses.TryGetValue(held.Class, out var info) && !info.Sleeping;
+        /// <summary>
+        /// A held lock of a spinning class, or a TicketLock that names no class (a field without [LockClass]): the
+        /// context is atomic while it is held.
+        /// </summary>
+        private bool IsSpinning(LockFact held) => held.Class is null
+            ? known.TicketLock != null && SymbolEqualityComparer.Default.Equals(TypeOfLock(held.Id), known.TicketLock)
+            : known.LockClasses.TryGetValue(held.Class, out var info) && !info.Sleeping;
+
+        /// <summary>The declared type of what a capability names (a field, property, local or parameter), if it names one.</summary>
+        private static ITypeSymbol? TypeOfLock(Capability id) => id.Symbol switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
 
         /// <summary>Whether a spinning lock is held on <paramref name="facts"/>' paths.</summary>
         private bool SpinningHeld(FlowFacts facts)

@@ -26,6 +26,23 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
             Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("folio.Lock()", "may sleep", "ptl", "5", "try-lock instead, and when that fails drop ptl, take the sleeping lock and retry"));
 
         [Fact]
+        public Task ATicketLockThatNamesNoClassStillSpins() => Verify.VerifyAnalyzerAsync("""
+            sealed class Pool
+            {
+                private readonly TicketLock gate = new TicketLock(LockClass.Ptl); // no [LockClass]: no order check, but it spins
+
+                public void Refill(Folio folio)
+                {
+                    {|#1:gate.Lock()|};
+                    {|#0:folio.Lock()|};
+                    folio.Unlock();
+                    gate.Unlock();
+                }
+            }
+            """,
+            Verify.Diagnostic("KD203").WithLocation(0).WithLocation(1).WithArguments("folio.Lock()", "may sleep", "'gate'", "7", "try-lock instead, and when that fails drop 'gate', take the sleeping lock and retry"));
+
+        [Fact]
         public Task AllocationUnderASpinningLockIsNotToldToTryLock() => Verify.VerifyAnalyzerAsync("""
             class C
             {

@@ -8,6 +8,31 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
     public class KD203Valid
     {
         [Fact]
+        public Task ASleepingLockThatNamesNoClassDoesNotSpin() => Verify.VerifyAnalyzerAsync("""
+            sealed class Pool
+            {
+                private readonly KernelMutex gate = new KernelMutex(LockClass.Declare("pool_mutex", LockKind.Sleeping, 0)); // no [LockClass]: it sleeps
+                private readonly TicketLock spin = new TicketLock(LockClass.Ptl);
+
+                public void Refill(Folio folio)
+                {
+                    gate.Lock();
+                    folio.Lock();
+                    folio.Unlock();
+                    gate.Unlock();
+                }
+
+                public void AfterDroppingTheSpinningOne(Folio folio)
+                {
+                    spin.Lock();
+                    spin.Unlock();
+                    folio.Lock();
+                    folio.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
         public Task TryLockUnderSpinlockAndSleepingAfterDroppingIt() => Verify.VerifyAnalyzerAsync("""
             class C
             {
