@@ -270,7 +270,14 @@ namespace KernelDiscipline.Analyzers
             var pending = new Queue<(ControlFlowGraph Graph, IMethodSymbol Function, bool Tracked)>();
             var localFunctions = new List<(ControlFlowGraph Graph, IMethodSymbol Function)>();
             var calls = new LocalFunctionCalls();
-            pending.Enqueue((graphOfBody, owner, tracked.Contains(codeBlock)));
+            // A tracked local function counts on the locks held at its calls: every function that may call it is read.
+            bool localFunctionTracked = false;
+            foreach (var node in tracked)
+            {
+                localFunctionTracked |= node is LocalFunctionStatementSyntax;
+            }
+
+            pending.Enqueue((graphOfBody, owner, localFunctionTracked || tracked.Contains(codeBlock)));
             while (pending.Count > 0 || localFunctions.Count > 0)
             {
                 ControlFlowGraph graph;
@@ -350,7 +357,7 @@ namespace KernelDiscipline.Analyzers
 
             foreach (var node in caller.DeclaringSyntaxReferences[0].GetSyntax(cancellation).DescendantNodes())
             {
-                if (node is InvocationExpressionSyntax { Expression: IdentifierNameSyntax called } && called.Identifier.ValueText == name)
+                if (node is InvocationExpressionSyntax { Expression: SimpleNameSyntax called } && called.Identifier.ValueText == name) // `F()`, `F<int>()`
                 {
                     return true;
                 }

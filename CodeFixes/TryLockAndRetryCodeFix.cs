@@ -93,24 +93,13 @@ namespace KernelDiscipline.CodeFixes
             return null;
         }
 
-        /// <summary>
-        /// For a spinning lock taken as <c>x.Lock();</c>: <c>x.Unlock()</c>, by the [Releases] method of its type; taken as
-        /// <c>var ptl = pmd.Lock();</c> (a returned lock): <c>ptl.Unlock()</c>, by the [Releases] method of the lock's type.
-        /// </summary>
+        /// <summary>For a spinning lock taken as <c>x.Lock();</c>: <c>x.Unlock()</c>, by the [Releases] method of its type.</summary>
         private static string? ReleaseOfReceiverLock(StatementSyntax? statement, SemanticModel model, KnownSymbols known)
         {
             if (statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call } &&
                 model.GetSymbolInfo(call).Symbol is IMethodSymbol method && Find(known, method.ContainingType, a => a.ReleasesReceiver, shared: false) is { } release)
             {
                 return $"{access.Expression}.{release}()";
-            }
-
-            if (statement is LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } &&
-                variables[0] is { Initializer.Value: InvocationExpressionSyntax returning } variable &&
-                model.GetSymbolInfo(returning).Symbol is IMethodSymbol acquire && known.Annotation(acquire) is { AcquiresReturn: true, ReturnsLock: true } &&
-                acquire.ReturnType is INamedTypeSymbol lockType && Find(known, lockType, a => a.ReleasesReceiver, shared: false) is { } releaseReturned)
-            {
-                return $"{variable.Identifier.ValueText}.{releaseReturned}()";
             }
 
             return null;

@@ -325,9 +325,6 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locks it took and still holds at every normal exit.</summary>
         public List<LockFact> HeldAtEveryExit { get; } = new List<LockFact>();
 
-        /// <summary>The held lock it returns at every normal exit (<c>=> pmd.Lock()</c>), handed to its caller to release; null when none or not one.</summary>
-        public Capability? ReturnedLock { get; set; }
-
         /// <summary>Locks it releases without having taken them (its caller's), with the mode of the release.</summary>
         public List<(Capability Lock, LockMode Mode)> UnownedReleases { get; } = new List<(Capability, LockMode)>();
 

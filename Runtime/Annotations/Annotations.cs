@@ -118,10 +118,10 @@ namespace KernelDiscipline.Runtime
         public bool Nested { get; set; }
 
         /// <summary>
-        /// With <see cref="LockTarget.ReturnValue"/>: the lock returned is this member of the receiver (a field or
-        /// property of the method's type, <c>nameof(LockPointer)</c>), as Clang's <c>RETURN_CAPABILITY</c> says. A
-        /// caller then holds that member: a <c>[MustHold]</c> or <c>[GuardedBy]</c> naming it is met by the call's
-        /// result, and releasing either releases the one lock.
+        /// With <see cref="LockTarget.ReturnValue"/>: the lock returned is this one, named as a <c>[MustHold]</c> names a
+        /// lock (a member of the method's type, <c>nameof(LockPointer)</c>; a parameter, or a path from one,
+        /// <c>"pmd.LockPointer"</c>), as Clang's <c>RETURN_CAPABILITY</c> says. While the call's result is held, a
+        /// <c>[MustHold]</c> or <c>[GuardedBy]</c> naming that lock is met, and releasing it by that name releases the result.
         /// </summary>
         public string? Returns { get; set; }
     }

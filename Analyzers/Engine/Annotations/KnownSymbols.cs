@@ -101,17 +101,15 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>The returned value is the lock itself (its type takes its own lock), not a map that holds one: unlocked, it lives on.</summary>
         public bool ReturnsLock { get; set; }
 
-        /// <summary>[Acquires(Returns = …)]: the member of the receiver (or, static, of the type) that the returned lock is.</summary>
-        public ISymbol? ReturnedMember { get; set; }
+        /// <summary>
+        /// [Acquires(Returns = "…")]: the lock the returned one is, as the method names it (a member of its type, a
+        /// parameter, or a path from one: <c>nameof(LockPointer)</c>, <c>"pmd.LockPointer"</c>); a call substitutes its
+        /// receiver and arguments, as for a contract.
+        /// </summary>
+        public Capability? ReturnedLock { get; set; }
 
         /// <summary>Why [Acquires(Returns = …)] names no member the returned lock can be (KD207), if it does not.</summary>
         public string? ReturnedError { get; set; }
-
-        /// <summary>A lock returned as a member of the receiver, taken as that member is taken: no acquisition site of its own.</summary>
-        public bool ReturnsMemberLock => AcquiresReturn && ReturnedMember != null && !Fallible && ChargesReturn is null;
-
-        /// <summary>The call's result is followed as an acquisition site: a map, a fallible result, a charged object, a returned lock.</summary>
-        public bool IsSite => Fallible || (AcquiresReturn && !ReturnsMemberLock) || ChargesReturn != null;
     }
 
     /// <summary>A declared lock class: sleeping or spinning, and its rank in the order (0: unordered).</summary>
@@ -627,7 +625,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         result.AcquiresReturn = true;
                         if (NamedString(attribute, "Returns") is { } returns)
                         {
-                            ReadReturnedMember(method, returns, result);
+                            ReadReturnedLock(method, returns, result);
                         }
                     }
                     else
@@ -639,7 +637,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
                     if (!result.AcquiresReturn && NamedString(attribute, "Returns") != null)
                     {
-                        result.ReturnedError = "Returns names the lock a method returns, and this [Acquires] does not acquire its return value: add Target = LockTarget.ReturnValue, or remove Returns";
+                        result.ReturnedError = method.ReturnsVoid
+                            ? "Returns names the lock a method returns, and this method returns nothing; remove Returns"
+                            : "Returns names the lock a method returns, and this [Acquires] does not acquire its return value: add Target = LockTarget.ReturnValue, or remove Returns";
                     }
                 }
                 else if (SymbolEqualityComparer.Default.Equals(type, Releases))
@@ -762,11 +762,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 return MethodAnnotation.None;
             }
 
-            if (result.ReturnedMember != null && (result.Fallible || result.ChargesReturn != null))
-            {
-                result.ReturnedError = "Returns is followed only where the call cannot fail and charges nothing; this result is followed as the call's own (checked for null, released through it), so a contract naming the member is not met by it";
-            }
-
             if (result.Fallible || result.AcquiresReturn)
             {
                 result.ReleaseMethodName = FindReleaseMethod(method.ReturnType, result.AcquiredClass);
@@ -840,45 +835,25 @@ namespace KernelDiscipline.Analyzers.Engine
             return false;
         }
 
-        /// <summary>The member [Acquires(Returns = name)] names: a field or property of the method's type of the returned lock's type.</summary>
-        private static void ReadReturnedMember(IMethodSymbol method, string name, MethodAnnotation result)
+        /// <summary>The lock [Acquires(Returns = expression)] names, resolved as a contract's lock expression, of the returned type.</summary>
+        private void ReadReturnedLock(IMethodSymbol method, string expression, MethodAnnotation result)
         {
-            for (var type = method.ContainingType; type != null; type = type.BaseType)
+            var (id, error) = ResolveLock(expression, method, method);
+            var lockType = id?.Symbol switch
             {
-                foreach (var member in type.GetMembers(name))
-                {
-                    var memberType = member switch
-                    {
-                        IFieldSymbol field => field.Type,
-                        IPropertySymbol property => property.Type,
-                        _ => null,
-                    };
-                    if (memberType is null)
-                    {
-                        continue;
-                    }
-
-                    if (member.IsStatic != method.IsStatic)
-                    {
-                        result.ReturnedError = method.IsStatic
-                            ? $"a static method's lock is a static member, and '{name}' is an instance member"
-                            : $"'{name}' is static, so it is not the receiver's lock; name an instance member";
-                        return;
-                    }
-
-                    if (!SymbolEqualityComparer.Default.Equals(memberType.WithNullableAnnotation(NullableAnnotation.NotAnnotated),
-                        method.ReturnType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
-                    {
-                        result.ReturnedError = $"'{name}' is of type {memberType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} and the method returns {method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}: the returned lock cannot be it";
-                        return;
-                    }
-
-                    result.ReturnedMember = member;
-                    return;
-                }
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                IParameterSymbol parameter => parameter.Type,
+                _ => null,
+            };
+            if (error is null && lockType != null && !SymbolEqualityComparer.Default.Equals(
+                lockType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), method.ReturnType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
+            {
+                error = $"'{expression}' is of type {lockType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)} and the method returns {method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}: the returned lock cannot be it";
             }
 
-            result.ReturnedError = $"'{name}' names no field or property of {method.ContainingType.Name}, so the returned lock is no member a contract can name";
+            result.ReturnedLock = error is null ? id : null;
+            result.ReturnedError = error;
         }
 
         private static string? NamedString(AttributeData attribute, string name)

@@ -39,11 +39,6 @@ namespace KernelDiscipline.Analyzers.Engine
         private readonly SummaryUse summaryUse;
         private Dictionary<Capability, LockFact>? heldAtEveryExit;
 
-        /// <summary>The held lock returned at every exit so far (see <see cref="Findings.ReturnedLock"/>); <see cref="exitsSeen"/> tells none from not one.</summary>
-        private Capability? returnedLock;
-
-        private bool exitsSeen;
-
         /// <summary>Where this body notes the locks held at its calls of the code block's local functions.</summary>
         private readonly LocalFunctionCalls? localFunctionCalls;
 
@@ -134,8 +129,6 @@ namespace KernelDiscipline.Analyzers.Engine
             {
                 result.HeldAtEveryExit.AddRange(heldAtEveryExit.Values);
             }
-
-            result.ReturnedLock = returnedLock;
 
             result.BoundsHit = BoundsHit;
             if (BoundsHit > 0)
@@ -277,7 +270,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         break;
                     case IInvocationOperation invocation:
                         var annotation = known.Annotation(invocation.TargetMethod);
-                        if (annotation.IsSite)
+                        if (annotation.Fallible || annotation.AcquiresReturn || annotation.ChargesReturn != null)
                         {
                             var site = new AcquireSite(siteList.Count, invocation, annotation);
                             sites[invocation] = site;
@@ -672,7 +665,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 findings!.Returns.Add((valueOperation, returned.Constant));
             }
 
-            CheckLocksAtExit(facts, returned);
+            CheckLocksAtExit(facts);
             CheckContractsAtExit(facts, exitSyntax);
             CheckLeaksAtExit(facts, returned, exitSyntax);
             CheckChargesAtExit(facts, valueOperation, returned, exitSyntax, thrown: false);

@@ -90,11 +90,13 @@ namespace KernelDiscipline.Analyzers.Engine
             _ => null,
         };
 
-        public static Capability Static(ISymbol member) => new Capability(CapabilityKind.Static, null, member, -1, null);
+        // Members are named by their definitions: Box<int>.Gate reached through `b.Gate` is the Box<T>.Gate a guard or a
+        // contract names (the owner tells instances apart).
+        public static Capability Static(ISymbol member) => new Capability(CapabilityKind.Static, null, member.OriginalDefinition, -1, null);
 
         public static Capability ForSite(int index) => new Capability(CapabilityKind.Site, null, null, index, null);
 
-        public Capability Member(ISymbol member) => new Capability(CapabilityKind.Member, this, member, -1, null);
+        public Capability Member(ISymbol member) => new Capability(CapabilityKind.Member, this, member.OriginalDefinition, -1, null);
 
         public Capability Element(IndexPart[] indices) => new Capability(CapabilityKind.Element, this, null, -1, indices);
 

@@ -193,10 +193,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (ReachesCaller(held.Id))
                 {
                     summary.Acquired.Add(new SummaryLock(held.Id, held.Class, held.Mode, held.Nested, held.Reentrant));
-                    if (held.Id.Equals(findings.ReturnedLock))
-                    {
-                        summary.Returned = held.Id;
-                    }
                 }
             }
 

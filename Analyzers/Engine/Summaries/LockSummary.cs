@@ -15,9 +15,6 @@ namespace KernelDiscipline.Analyzers.Engine
         /// <summary>Locks held at every exit, named through the callee's parameters or <c>this</c>.</summary>
         public List<SummaryLock> Acquired { get; } = new List<SummaryLock>();
 
-        /// <summary>The lock the method returns held (one of <see cref="Acquired"/>): the caller's result names it.</summary>
-        public Capability? Returned { get; set; }
-
         /// <summary>Locks released that the method did not take (the caller's), with the mode of the release.</summary>
         public List<(Capability Lock, LockMode Mode)> Released { get; } = new List<(Capability, LockMode)>();
 

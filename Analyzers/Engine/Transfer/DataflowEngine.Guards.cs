@@ -197,7 +197,7 @@ namespace KernelDiscipline.Analyzers.Engine
                     return; // an owner the analysis cannot name: nothing to compare with
                 }
 
-                bool held = Facts.Locks.TryGet(id, out var fact);
+                bool held = engine.TryGetHeld(Facts, id, out var fact);
                 var problem = !held ? (access == Access.Read ? GuardProblem.ReadWithoutLock : GuardProblem.WriteWithoutLock)
                     : access == Access.ReturnedByRef && fact.Source != LockSource.Contract ? GuardProblem.ReferenceEscapes
                     : access != Access.Read && fact.Mode != LockMode.Exclusive ? GuardProblem.WriteUnderShared
@@ -253,7 +253,7 @@ namespace KernelDiscipline.Analyzers.Engine
                         continue;
                     }
 
-                    bool held = Facts.Locks.TryGet(id, out var fact);
+                    bool held = engine.TryGetHeld(Facts, id, out var fact);
                     var problem = !held || fact.May ? ContractProblem.NotHeld
                         : required.Mode == LockMode.Exclusive && fact.Mode != LockMode.Exclusive ? ContractProblem.HeldShared
                         : (ContractProblem?)null;
@@ -265,7 +265,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 foreach (var excluded in contract.MustNotHold)
                 {
-                    if (InCallerOf(invocation, excluded.Lock, receiver) is { } id && Facts.Locks.TryGet(id, out var fact))
+                    if (InCallerOf(invocation, excluded.Lock, receiver) is { } id && engine.TryGetHeld(Facts, id, out var fact))
                     {
                         engine.findings!.Contracts.Add(new ContractFinding(ContractProblem.HeldButExcluded, at.Syntax, callee, engine.Describe(id), fact.Mode, fact.May, fact.Site));
                     }

@@ -139,17 +139,6 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>The value of a call that is not an acquisition site: a guard, a try-lock's result, or a lock it returns.</summary>
             private AbstractValue ResultOf(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
             {
-                if (annotation.ReturnsMemberLock)
-                {
-                    return ReturnedMemberLock(invocation, annotation, receiver);
-                }
-
-                if (returnedBySummary is { Call: var call, Value: var returnedLock } && call == invocation)
-                {
-                    returnedBySummary = null;
-                    return returnedLock; // `var ptl = TakePmdLock(pmd)`: the lock the helper returns held
-                }
-
                 if (annotation.AcquiresScope && receiver.Lock != null)
                 {
                     var held = Facts.Locks.TryGet(receiver.Lock, out var taken) ? taken.Class : receiver.LockClass;
@@ -198,22 +187,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 return returnedClass is null ? AbstractValue.Empty : new AbstractValue(SiteSet.Empty, ConstValue.Unknown, null, returnedClass);
             }
 
-            /// <summary>
-            /// The lock an [Acquires(Returns = member)] call returns: that member of the receiver (<c>pmd.Lock()</c> is
-            /// <c>pmd.LockPointer</c>), so that a contract naming the member is met and either name releases it.
-            /// </summary>
-            private AbstractValue ReturnedMemberLock(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver)
-            {
-                var member = annotation.ReturnedMember!;
-                string? lockClass = annotation.AcquiredClass ?? ClassOf(member);
-                var owner = member.IsStatic ? null : invocation.Instance is null ? Capability.This : receiver.Lock;
-                var id = member.IsStatic ? engine.RootOf(member) : owner is null ? null : engine.MemberOf(owner, member, lockClass);
-                return new AbstractValue(SiteSet.Empty, ConstValue.Unknown, id, lockClass);
-            }
-
-            /// <summary>The value of a call whose summary says it returns a lock it leaves held, from its LockEffects to its ResultOf.</summary>
-            private (IInvocationOperation Call, AbstractValue Value)? returnedBySummary;
-
             /// <summary>Acquisitions and releases of receivers and arguments, and [MightSleep] calls.</summary>
             private void LockEffects(IInvocationOperation invocation, MethodAnnotation annotation, AbstractValue receiver, AbstractValue[] arguments)
             {
@@ -246,11 +219,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var mode = ModeOf(annotation);
-                if (annotation.ReturnsMemberLock)
-                {
-                    Acquire(ReturnedMemberLock(invocation, annotation, receiver), annotation.AcquiredClass, annotation.Nested, invocation.Syntax, LockSource.Acquired, mode);
-                }
-
                 if (annotation.AcquiresReceiver && invocation.Instance != null)
                 {
                     Acquire(receiver, annotation.AcquiredClass ?? WrapperClass(invocation.TargetMethod, receiver), annotation.Nested, invocation.Syntax,
@@ -411,10 +379,6 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         engine.AddLock(Facts, new LockFact(id, acquired.Class, acquired.Mode, LockSource.Summary, invocation.Syntax, acquired.Nested, acquired.Reentrant),
                             checkClasses: false);
-                        if (acquired.Lock.Equals(summary.Returned))
-                        {
-                            returnedBySummary = (invocation, new AbstractValue(SiteSet.Empty, ConstValue.Unknown, id, acquired.Class));
-                        }
                     }
                 }
             }

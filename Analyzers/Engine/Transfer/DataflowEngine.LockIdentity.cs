@@ -75,6 +75,36 @@ namespace KernelDiscipline.Analyzers.Engine
                 (key.Owner.GetHashCode() * 31) ^ SymbolEqualityComparer.Default.GetHashCode(key.Member);
         }
 
+        /// <summary>
+        /// The member each [Acquires(Returns = …)] site's result is (<c>pmd.Lock()</c> returns <c>pmd.LockPointer</c>), by
+        /// the receiver it was last called on: while the site holds its lock, a guard, a contract or a release that names
+        /// the member means the site's lock.
+        /// </summary>
+        private Dictionary<Capability, List<int>>? returnedMembers;
+
+        /// <summary>A held acquisition site whose result is the member <paramref name="id"/> names (when <paramref name="id"/> is not itself held).</summary>
+        private int? SiteNamedBy(FlowFacts facts, Capability? id)
+        {
+            if (id is null || returnedMembers is null || !returnedMembers.TryGetValue(id, out var sites) || facts.Locks.ContainsHeld(id))
+            {
+                return null;
+            }
+
+            foreach (int site in sites)
+            {
+                if (facts.Locks.ContainsHeld(siteList[site].Capability))
+                {
+                    return site;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether <paramref name="id"/> is held: itself, or as the member an acquisition site returned.</summary>
+        private bool TryGetHeld(FlowFacts facts, Capability id, out LockFact held) =>
+            facts.Locks.TryGet(id, out held) || (SiteNamedBy(facts, id) is int site && facts.Locks.TryGet(siteList[site].Capability, out held));
+
         /// <summary>How a site's lock reads in a message: the call that took it.</summary>
         private string SiteText(int site) => siteList[site].Invocation.Syntax.ToString();
 
@@ -107,6 +137,26 @@ namespace KernelDiscipline.Analyzers.Engine
                 var result = (id, ClassOf(path.Member ?? path.Root));
                 engine.pathIdentities[path] = result;
                 return result;
+            }
+
+            /// <summary>Notes the lock a [Acquires(Returns = …)] call's result is, in this body's terms (receiver and arguments substituted).</summary>
+            private void NoteReturnedMember(IInvocationOperation invocation, AcquireSite site, AbstractValue receiver)
+            {
+                if (InCaller(invocation, site.Annotation.ReturnedLock!, receiver) is not { } id)
+                {
+                    return; // a receiver or argument the analysis cannot name: the site's lock is still followed as the call's own
+                }
+
+                engine.returnedMembers ??= new Dictionary<Capability, List<int>>();
+                if (!engine.returnedMembers.TryGetValue(id, out var sites))
+                {
+                    engine.returnedMembers[id] = sites = new List<int>();
+                }
+
+                if (!sites.Contains(site.Index))
+                {
+                    sites.Add(site.Index);
+                }
             }
 
             /// <summary>The [LockClass] of a member, parameter or local, else of its type.</summary>

@@ -318,16 +318,9 @@ namespace KernelDiscipline.Analyzers.Engine
             return false;
         }
 
-        /// <summary>
-        /// A path leaves the body: locks this body took and still holds are unbalanced (KD204), except a lock it returns
-        /// (<c>=> pmd.Lock()</c>): the caller holds it through the result and releases it.
-        /// </summary>
-        private void CheckLocksAtExit(FlowFacts facts, AbstractValue returned)
+        /// <summary>A path leaves the body: locks this body took and still holds are unbalanced (KD204).</summary>
+        private void CheckLocksAtExit(FlowFacts facts)
         {
-            var handed = returned.Lock != null && facts.Locks.ContainsHeld(returned.Lock) ? returned.Lock : null;
-            returnedLock = !exitsSeen || (returnedLock != null && returnedLock.Equals(handed)) ? handed : null;
-            exitsSeen = true;
-
             foreach (var held in facts.Locks.Held.Values)
             {
                 if (held.Class != null && IsOwnedHere(held))
@@ -367,7 +360,7 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (var held in facts.Locks.Held.Values)
             {
                 // A lock taken twice was reported there: the thread never gets past it, so what it leaves is not new.
-                if (IsOwnedHere(held) && !held.Reported && !held.Quiet && !held.Id.Equals(handed))
+                if (IsOwnedHere(held) && !held.Reported && !held.Quiet)
                 {
                     findings!.Locks.Add(new LockFinding(LockProblem.HeldAtExit, held.Site, held.Class, held));
                 }

@@ -298,6 +298,12 @@ namespace KernelDiscipline.Analyzers.Engine
                     arguments[i] = Visit(invocation.Arguments[i].Value);
                 }
 
+                if (annotation.ReleasesReceiver && receiver.Resources.IsEmpty && engine.SiteNamedBy(Facts, receiver.Lock) is int named)
+                {
+                    // `pmd.LockPointer.Unlock()` after `pmd.Lock()`: it releases what that call returned.
+                    receiver = new AbstractValue(SiteSet.Of(named), ConstValue.Unknown, engine.siteList[named].Capability, engine.siteList[named].Annotation.AcquiredClass);
+                }
+
                 if (engine.ChecksGuards)
                 {
                     CheckPointee(invocation.Instance, invocation, Access.Read); // a call through a [PtGuardedBy] reference
@@ -413,6 +419,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (receiver.Lock != null)
                 {
                     (engine.siteReceivers ??= new Capability?[engine.siteList.Count])[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
+                }
+
+                if (site.Annotation.ReturnedLock != null)
+                {
+                    NoteReturnedMember(invocation, site, receiver);
                 }
 
                 if (site.Annotation.Revalidates && receiver.Lock != null)

@@ -29,6 +29,56 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD103
             """);
 
         [Fact]
+        public Task AReturnedLockTakenOnSomePathsReassignedOrHandedOn() => Verify.VerifyAnalyzerAsync("""
+            sealed class Holder
+            {
+                private TicketLock? held;
+
+                public void Begin(Pmd pmd) => held = pmd.Lock(); // handed on: stored past the method
+            }
+
+            static class C
+            {
+                static void Ternary(Pmd pmd, bool huge)
+                {
+                    var ptl = huge ? pmd.Lock() : null;
+                    if (ptl != null)
+                        ptl.Unlock();
+                }
+
+                static void Assigned(Pmd pmd, bool huge)
+                {
+                    TicketLock? ptl = null;
+                    if (huge)
+                        ptl = pmd.Lock();
+                    if (ptl != null)
+                        ptl.Unlock();
+                }
+
+                static void Conditional(Pmd? pmd)
+                {
+                    var ptl = pmd?.Lock();
+                    ptl?.Unlock();
+                }
+
+                static void ReceiverReassigned(Pmd pmd, Pmd next)
+                {
+                    var ptl = pmd.Lock();
+                    pmd = next;
+                    ptl.Unlock();
+                }
+
+                static void Out(Pmd pmd, out TicketLock ptl) => ptl = pmd.Lock();
+
+                static void In(Pmd pmd)
+                {
+                    Out(pmd, out var ptl);
+                    ptl.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
         public Task TryFinallyAndUsing() => Verify.VerifyAnalyzerAsync("""
             class C
             {

@@ -45,35 +45,6 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD204
             Verify.Diagnostic("KD204").WithLocation(1).WithArguments("folio.Lock()", "takes folio_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"));
 
         [Fact]
-        public Task AReturnedLockLeftHeldByTheCaller() => Verify.VerifyAnalyzerAsync("""
-            static class C
-            {
-                static TicketLock TakePmdLock(Pmd pmd) => pmd.Lock(); // handed to the caller: nothing to report here
-
-                static void Leaks(Pmd pmd, Folio folio)
-                {
-                    folio.Lock(); // a tracked call: a body that calls only unannotated helpers is not analysed
-                    var ptl = {|#0:TakePmdLock(pmd)|};
-                    folio.Unlock();
-                }
-
-                static void LeaksTheRuntimes(Pmd pmd)
-                {
-                    var ptl = {|#1:pmd.Lock()|};
-                }
-
-                static TicketLock ReturnsAnother(Pmd pmd, Pmd other)
-                {
-                    {|#2:pmd.Lock()|};
-                    return other.LockPointer;
-                }
-            }
-            """,
-            Verify.Diagnostic("KD204").WithLocation(0).WithArguments("TakePmdLock(pmd)", "takes pmd_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"),
-            Verify.Diagnostic("KD204").WithLocation(1).WithArguments("pmd.Lock()", "takes pmd_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"),
-            Verify.Diagnostic("KD204").WithLocation(2).WithArguments("pmd.Lock()", "takes pmd_lock, which is still held when the method returns; release it on every path, or declare the method [Acquires]"));
-
-        [Fact]
         public Task ATryLockOfInvertedSenseLeftHeld() => Verify.VerifyAnalyzerAsync(InvertedTryLock.Pool + """
             static class Users
             {

@@ -21,6 +21,68 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
         }
 
         [Fact]
+        public Task AGenericOwnersGuardThroughItsConstructedType() => Verify.VerifyAnalyzerAsync("""
+            sealed class Box<T>
+            {
+                public readonly TicketLock Gate = new TicketLock(LockClass.PmdLock);
+
+                [GuardedBy(nameof(Gate))]
+                public int State;
+
+                [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue, Returns = nameof(Gate))]
+                public TicketLock Take()
+                {
+                    Gate.Lock();
+                    return Gate;
+                }
+            }
+
+            static class Users
+            {
+                static void ThroughTheResult(Box<int> b)
+                {
+                    var held = b.Take();
+                    b.State++;
+                    held.Unlock();
+                }
+
+                static void ReleasedByName(Box<string> b)
+                {
+                    b.Take();
+                    b.State++;
+                    b.Gate.Unlock();
+                }
+
+                static void Plain(Box<int> b)
+                {
+                    b.Gate.Lock();
+                    b.State = 1;
+                    b.Gate.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
+        public Task AGenericLocalFunctionCalledUnderTheLock() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [GuardedBy(nameof(gate))]
+                private int count;
+
+                public void Run()
+                {
+                    lock (gate)
+                        Outer();
+
+                    void Inner<T>() => count++;
+                    void Outer() => Inner<int>();
+                }
+            }
+            """);
+
+        [Fact]
         public Task MonitorShapes() => Verify.VerifyAnalyzerAsync("""
             sealed class Counter
             {

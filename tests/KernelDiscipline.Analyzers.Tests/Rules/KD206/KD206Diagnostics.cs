@@ -64,6 +64,32 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
             Verify.Diagnostic("KD206").WithLocation(1).WithArguments("Unmap(mm)", "calls Unmap(), which requires mm.MmapLock held exclusively, while it is held only for read"));
 
         [Fact]
+        public Task ALocalFunctionCalledUnlockedByABodyThatIsNotOtherwiseRead() => Verify.VerifyAnalyzerAsync("""
+            sealed class Counter
+            {
+                private readonly object gate = new();
+
+                [MustHold(nameof(gate))]
+                private void Bump() { }
+
+                public void Run()
+                {
+                    Helper(); // without gate: Helper cannot count on it
+                    Locked();
+
+                    void Locked()
+                    {
+                        lock (gate)
+                            Helper();
+                    }
+
+                    void Helper() => {|#0:Bump()|};
+                }
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("Bump()", "calls Bump(), which requires gate held exclusively, without holding it"));
+
+        [Fact]
         public Task MustNotHoldWithTheLockHeld() => Verify.VerifyAnalyzerAsync("""
             sealed class Cache
             {

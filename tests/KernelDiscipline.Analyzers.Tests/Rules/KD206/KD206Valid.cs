@@ -32,6 +32,7 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
                     pmd.LockPointer.Unlock();
                 }
 
+                [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue, Returns = "pmd.LockPointer")]
                 static TicketLock TakePmdLock(Pmd pmd) => pmd.Lock();
 
                 static void ThroughAHelper(Pmd pmd)
@@ -39,6 +40,16 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
                     var ptl = TakePmdLock(pmd);
                     SetHuge(pmd);
                     ptl.Unlock();
+                }
+
+                static void TakenOnOnePath(Pmd pmd, bool huge)
+                {
+                    var ptl = huge ? pmd.Lock() : null;
+                    if (ptl != null)
+                    {
+                        SetHuge(pmd);
+                        ptl.Unlock();
+                    }
                 }
 
                 static void TakenThroughTheMember(Pmd pmd)

@@ -8,11 +8,10 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
     public class KD207Diagnostics
     {
         [Fact]
-        public Task AReturnedLockNamedAsNoMemberItCanBe() => Verify.VerifyAnalyzerAsync("""
+        public Task AReturnedLockNamedAsNoLockItCanBe() => Verify.VerifyAnalyzerAsync("""
             sealed class Table
             {
                 public readonly TicketLock Gate = new TicketLock(LockClass.PmdLock);
-                public static readonly TicketLock Global = new TicketLock(LockClass.PmdLock);
                 public readonly object Other = new();
 
                 [{|#0:Acquires(Target = LockTarget.ReturnValue, Returns = "Gaet")|}]
@@ -21,30 +20,33 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD207
                 [{|#1:Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Other))|}]
                 public TicketLock WrongType() => Gate;
 
-                [{|#2:Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Global))|}]
-                public TicketLock StaticMember() => Gate;
+                [{|#2:Acquires(Target = LockTarget.ReturnValue, Returns = "other.Gaet")|}]
+                public static TicketLock ThroughAParameter(Table other) => other.Gate;
 
                 [{|#3:Acquires(Target = LockTarget.Arguments, Returns = nameof(Gate))|}]
-                public static void NotTheReturnValue(TicketLock a) { }
+                public static int NotTheReturnValue(TicketLock a) => 0;
+
+                [{|#4:Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))|}]
+                public void ReturnsNothing() { }
 
                 [Fallible]
-                [{|#4:Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))|}]
+                [Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))]
                 public TicketLock? MayFail() => null;
 
-                [Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))]
-                public TicketLock Right() => Gate;
+                [Acquires(Target = LockTarget.ReturnValue, Returns = "other.Gate")]
+                public static TicketLock Right(Table other) => other.Gate;
             }
             """,
             Verify.Diagnostic("KD207").WithLocation(0).WithArguments("Acquires(Target = LockTarget.ReturnValue, Returns = \"Gaet\")",
-                "'Gaet' names no field or property of Table, so the returned lock is no member a contract can name"),
+                "'Gaet' in 'Gaet' names no member of Table and no parameter"),
             Verify.Diagnostic("KD207").WithLocation(1).WithArguments("Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Other))",
                 "'Other' is of type object and the method returns TicketLock: the returned lock cannot be it"),
-            Verify.Diagnostic("KD207").WithLocation(2).WithArguments("Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Global))",
-                "'Global' is static, so it is not the receiver's lock; name an instance member"),
+            Verify.Diagnostic("KD207").WithLocation(2).WithArguments("Acquires(Target = LockTarget.ReturnValue, Returns = \"other.Gaet\")",
+                "'Gaet' in 'other.Gaet' names no member of Table"),
             Verify.Diagnostic("KD207").WithLocation(3).WithArguments("Acquires(Target = LockTarget.Arguments, Returns = nameof(Gate))",
                 "Returns names the lock a method returns, and this [Acquires] does not acquire its return value: add Target = LockTarget.ReturnValue, or remove Returns"),
             Verify.Diagnostic("KD207").WithLocation(4).WithArguments("Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))",
-                "Returns is followed only where the call cannot fail and charges nothing; this result is followed as the call's own (checked for null, released through it), so a contract naming the member is not met by it"));
+                "Returns names the lock a method returns, and this method returns nothing; remove Returns"));
 
         [Fact]
         public Task LockExpressionsThatNameNothingOrNoLock() => Verify.VerifyAnalyzerAsync("""
