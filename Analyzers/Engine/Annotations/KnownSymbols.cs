@@ -839,7 +839,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private void ReadReturnedLock(IMethodSymbol method, string expression, MethodAnnotation result)
         {
             var (id, error) = ResolveLock(expression, method, method);
-            var lockType = id?.Symbol switch
+            var lockType = id is { Kind: CapabilityKind.This } ? method.ContainingType : id?.Symbol switch
             {
                 IFieldSymbol field => field.Type,
                 IPropertySymbol property => property.Type,
@@ -854,6 +854,10 @@ namespace KernelDiscipline.Analyzers.Engine
 
             result.ReturnedLock = error is null ? id : null;
             result.ReturnedError = error;
+            if (result.ReturnedLock?.Symbol is { } named && result.AcquiredClass is null)
+            {
+                result.AcquiredClass = LockClassOf(named) ?? LockClassOf(lockType); // the class of the lock it names
+            }
         }
 
         private static string? NamedString(AttributeData attribute, string name)

@@ -27,12 +27,19 @@ namespace KernelDiscipline.Analyzers.Engine
         /// </summary>
         public SiteSet Failed;
 
+        /// <summary>
+        /// Per [Acquires(Returns = "x")] site: the lock its latest result is, in this body's terms (<c>pmd.LockPointer</c>),
+        /// on every joined path (a name the paths disagree on, or whose variable was written since, is gone).
+        /// </summary>
+        public LazyMap<int, Capability> Names;
+
         public SiteFacts(int sites)
         {
             Facts = sites == 0 ? System.Array.Empty<Fact>() : new Fact[sites];
             Vars = default;
             Partial = default;
             Failed = default;
+            Names = default;
         }
 
         public void CopyFrom(in SiteFacts from)
@@ -48,11 +55,12 @@ namespace KernelDiscipline.Analyzers.Engine
             Vars = from.Vars.Clone();
             Partial = from.Partial.Clone();
             Failed = from.Failed;
+            Names = from.Names.Clone();
         }
 
         public bool JoinWith(in SiteFacts other)
         {
-            bool changed = false;
+            bool changed = Names.Count > 0 || other.Names.Count > 0 ? JoinNames(other) : false;
             for (int i = 0; i < Facts.Length; i++)
             {
                 var joined = Facts[i] | other.Facts[i];
@@ -90,6 +98,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 changed = true;
             }
 
+
             if (partial != null)
             {
                 foreach (var key in partial)
@@ -98,6 +107,49 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 changed = true;
+            }
+
+            return changed;
+        }
+
+        /// <summary>
+        /// A name matters only where its site holds its result: a path that does not hold it takes the other path's
+        /// name; two paths that hold it under different names (or one without a name) keep none. Reads the site facts
+        /// before they are joined.
+        /// </summary>
+        private bool JoinNames(in SiteFacts other)
+        {
+            List<int>? sites = null;
+            foreach (var pair in Names.Pairs)
+            {
+                (sites ??= new List<int>()).Add(pair.Key);
+            }
+
+            foreach (var pair in other.Names.Pairs)
+            {
+                if (!Names.ContainsKey(pair.Key))
+                {
+                    (sites ??= new List<int>()).Add(pair.Key);
+                }
+            }
+
+            bool changed = false;
+            foreach (int site in sites!)
+            {
+                bool mineHeld = (Facts[site] & Fact.Held) != 0, theirsHeld = (other.Facts[site] & Fact.Held) != 0;
+                bool hasMine = Names.TryGetValue(site, out var mine), hasTheirs = other.Names.TryGetValue(site, out var theirs);
+                Capability? joined = mineHeld && theirsHeld ? (hasMine && hasTheirs && mine.Equals(theirs) ? mine : null)
+                    : theirsHeld ? (hasTheirs ? theirs : null)
+                    : hasMine ? mine : theirs; // held on my paths only, or on none (any name will do until the site runs again)
+                if (joined is null)
+                {
+                    changed |= Names.Remove(site);
+                }
+                else if (!hasMine || !mine.Equals(joined))
+                {
+                    Names[site] = joined;
+                    changed = true;
+                }
             }
 
             return changed;
@@ -132,6 +184,23 @@ namespace KernelDiscipline.Analyzers.Engine
                 foreach (var key in gone)
                 {
                     Vars.Remove(key);
+                }
+            }
+        }
+
+        /// <summary>A variable is written: the names of returned locks reached through it name another object now.</summary>
+        public void ForgetNamesThrough(Microsoft.CodeAnalysis.ISymbol variable)
+        {
+            if (Names.Count == 0)
+            {
+                return;
+            }
+
+            foreach (int site in Names.KeyList())
+            {
+                if (Names.TryGetValue(site, out var name) && Microsoft.CodeAnalysis.SymbolEqualityComparer.Default.Equals(name.RootVariable, variable))
+                {
+                    Names.Remove(site);
                 }
             }
         }

@@ -52,7 +52,7 @@ namespace KernelDiscipline.Analyzers.Engine
             Site = site;
             Indices = indices;
             int h = ((int)kind * 397) ^ (owner?.hash ?? 0) * 31;
-            h ^= symbol is null ? site : SymbolEqualityComparer.Default.GetHashCode(symbol);
+            h ^= symbol is null ? site : SymbolEqualityComparer.Default.GetHashCode(Compared(kind, symbol));
             if (indices != null)
             {
                 foreach (var index in indices)
@@ -90,13 +90,11 @@ namespace KernelDiscipline.Analyzers.Engine
             _ => null,
         };
 
-        // Members are named by their definitions: Box<int>.Gate reached through `b.Gate` is the Box<T>.Gate a guard or a
-        // contract names (the owner tells instances apart).
-        public static Capability Static(ISymbol member) => new Capability(CapabilityKind.Static, null, member.OriginalDefinition, -1, null);
+        public static Capability Static(ISymbol member) => new Capability(CapabilityKind.Static, null, member, -1, null);
 
         public static Capability ForSite(int index) => new Capability(CapabilityKind.Site, null, null, index, null);
 
-        public Capability Member(ISymbol member) => new Capability(CapabilityKind.Member, this, member.OriginalDefinition, -1, null);
+        public Capability Member(ISymbol member) => new Capability(CapabilityKind.Member, this, member, -1, null);
 
         public Capability Element(IndexPart[] indices) => new Capability(CapabilityKind.Element, this, null, -1, indices);
 
@@ -181,6 +179,13 @@ namespace KernelDiscipline.Analyzers.Engine
                 : owner.Member(Symbol!);
         }
 
+        /// <summary>
+        /// What identifies a step's symbol: an instance member by its definition (Box&lt;int&gt;.Gate reached through
+        /// <c>b.Gate</c> is the Box&lt;T&gt;.Gate a guard names; the owner tells instances apart), anything else as it is
+        /// (S&lt;int&gt;.Gate and S&lt;string&gt;.Gate are two static locks).
+        /// </summary>
+        private static ISymbol? Compared(CapabilityKind kind, ISymbol? symbol) => kind == CapabilityKind.Member ? symbol?.OriginalDefinition : symbol;
+
         public bool Equals(Capability? other)
         {
             if (ReferenceEquals(this, other))
@@ -189,7 +194,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             if (other is null || hash != other.hash || Kind != other.Kind || Site != other.Site ||
-                !SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol))
+                !SymbolEqualityComparer.Default.Equals(Compared(Kind, Symbol), Compared(other.Kind, other.Symbol)))
             {
                 return false;
             }

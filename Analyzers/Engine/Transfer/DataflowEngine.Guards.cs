@@ -188,10 +188,31 @@ namespace KernelDiscipline.Analyzers.Engine
                 CheckGuard(at, guard, member.Member, member.Instance is null ? AbstractValue.Empty : Value(member.Instance), access);
             }
 
+            /// <summary>A static lock of a generic type, on the constructed type the access goes through (S&lt;int&gt;.Gate for S&lt;int&gt;.State).</summary>
+            private static Capability OnAccessedType(Capability root, ISymbol accessed)
+            {
+                if (root.Kind != CapabilityKind.Static || root.Symbol?.ContainingType is not { IsGenericType: true } declaring ||
+                    accessed.ContainingType is not { } constructed || SymbolEqualityComparer.Default.Equals(declaring, constructed) ||
+                    !SymbolEqualityComparer.Default.Equals(declaring.OriginalDefinition, constructed.OriginalDefinition))
+                {
+                    return root;
+                }
+
+                foreach (var candidate in constructed.GetMembers(root.Symbol.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, root.Symbol.OriginalDefinition))
+                    {
+                        return Capability.Static(candidate);
+                    }
+                }
+
+                return root;
+            }
+
             private void CheckGuard(IOperation at, GuardInfo guard, ISymbol member, AbstractValue owner, Access access)
             {
                 // The lock is the guard's, on the member's owner: other.value needs other.gate.
-                var id = guard.Lock!.Rebase(root => root.Kind == CapabilityKind.This ? owner.Lock : root, engine.memberStep);
+                var id = guard.Lock!.Rebase(root => root.Kind == CapabilityKind.This ? owner.Lock : OnAccessedType(root, member), engine.memberStep);
                 if (id is null)
                 {
                     return; // an owner the analysis cannot name: nothing to compare with

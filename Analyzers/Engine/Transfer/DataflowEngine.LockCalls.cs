@@ -370,7 +370,15 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 foreach (var released in summary.Released)
                 {
-                    Release(InCaller(invocation, released.Lock, receiver), released.Mode, invocation.Syntax);
+                    var id = InCaller(invocation, released.Lock, receiver);
+                    if (engine.SiteNamedBy(Facts, id) is int named)
+                    {
+                        Release(SiteResult(named), invocation, UseKind.PassedOn); // a helper releases `pmd.LockPointer`: what `pmd.Lock()` returned
+                    }
+                    else
+                    {
+                        Release(id, released.Mode, invocation.Syntax);
+                    }
                 }
 
                 foreach (var acquired in summary.Acquired)

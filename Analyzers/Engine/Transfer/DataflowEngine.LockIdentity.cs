@@ -76,32 +76,28 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>
-        /// The member each [Acquires(Returns = …)] site's result is (<c>pmd.Lock()</c> returns <c>pmd.LockPointer</c>), by
-        /// the receiver it was last called on: while the site holds its lock, a guard, a contract or a release that names
-        /// the member means the site's lock.
+        /// A held acquisition site whose result is the lock <paramref name="id"/> names (<c>pmd.LockPointer</c> after
+        /// <c>pmd.Lock()</c>, by [Acquires(Returns = …)]), when <paramref name="id"/> is not itself held.
         /// </summary>
-        private Dictionary<Capability, List<int>>? returnedMembers;
-
-        /// <summary>A held acquisition site whose result is the member <paramref name="id"/> names (when <paramref name="id"/> is not itself held).</summary>
         private int? SiteNamedBy(FlowFacts facts, Capability? id)
         {
-            if (id is null || returnedMembers is null || !returnedMembers.TryGetValue(id, out var sites) || facts.Locks.ContainsHeld(id))
+            if (id is null || facts.Sites.Names.Count == 0 || facts.Locks.ContainsHeld(id))
             {
                 return null;
             }
 
-            foreach (int site in sites)
+            foreach (var pair in facts.Sites.Names.Pairs)
             {
-                if (facts.Locks.ContainsHeld(siteList[site].Capability))
+                if (pair.Value.Equals(id) && facts.Locks.ContainsHeld(siteList[pair.Key].Capability))
                 {
-                    return site;
+                    return pair.Key;
                 }
             }
 
             return null;
         }
 
-        /// <summary>Whether <paramref name="id"/> is held: itself, or as the member an acquisition site returned.</summary>
+        /// <summary>Whether <paramref name="id"/> is held: itself, or as the lock an acquisition site returned.</summary>
         private bool TryGetHeld(FlowFacts facts, Capability id, out LockFact held) =>
             facts.Locks.TryGet(id, out held) || (SiteNamedBy(facts, id) is int site && facts.Locks.TryGet(siteList[site].Capability, out held));
 
@@ -142,20 +138,13 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Notes the lock a [Acquires(Returns = …)] call's result is, in this body's terms (receiver and arguments substituted).</summary>
             private void NoteReturnedMember(IInvocationOperation invocation, AcquireSite site, AbstractValue receiver)
             {
-                if (InCaller(invocation, site.Annotation.ReturnedLock!, receiver) is not { } id)
+                if (InCaller(invocation, site.Annotation.ReturnedLock!, receiver) is { } id)
                 {
-                    return; // a receiver or argument the analysis cannot name: the site's lock is still followed as the call's own
+                    Facts.Sites.Names[site.Index] = id;
                 }
-
-                engine.returnedMembers ??= new Dictionary<Capability, List<int>>();
-                if (!engine.returnedMembers.TryGetValue(id, out var sites))
+                else
                 {
-                    engine.returnedMembers[id] = sites = new List<int>();
-                }
-
-                if (!sites.Contains(site.Index))
-                {
-                    sites.Add(site.Index);
+                    Facts.Sites.Names.Remove(site.Index); // a receiver or argument the analysis cannot name: the result is only the call's own
                 }
             }
 

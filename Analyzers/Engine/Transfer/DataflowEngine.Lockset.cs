@@ -234,7 +234,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// context is atomic while it is held.
         /// </summary>
         private bool IsSpinning(LockFact held) => held.Class is null
-            ? known.TicketLock != null && SymbolEqualityComparer.Default.Equals(TypeOfLock(held.Id), known.TicketLock)
+            ? !held.Reentrant && known.TicketLock != null && SymbolEqualityComparer.Default.Equals(TypeOfLock(held.Id), known.TicketLock) // not `lock (ticket)`: a monitor
             : known.LockClasses.TryGetValue(held.Class, out var info) && !info.Sleeping;
 
         /// <summary>The declared type of what a capability names (a field, property, local or parameter), if it names one.</summary>

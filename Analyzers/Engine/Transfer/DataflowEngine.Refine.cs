@@ -137,9 +137,10 @@ namespace KernelDiscipline.Analyzers.Engine
                     {
                         facts.Sites.Facts[site] = fact & ~Fact.Null;
                         feasible = true;
-                        if ((fact & ~Fact.Null) == Fact.Held && facts.Locks.TryGet(engine.siteList[site].Capability, out var siteLock) && siteLock.May)
+                        if ((fact & ~Fact.Null) == Fact.Held && resources.Equals(SiteSet.Of(site)) &&
+                            facts.Locks.TryGet(engine.siteList[site].Capability, out var siteLock) && siteLock.May)
                         {
-                            // `var ptl = huge ? pmd.Lock() : null; if (ptl != null) …`: non-null, it is the result, held.
+                            // `var ptl = huge ? pmd.Lock() : null; if (ptl != null) …`: non-null, it is that one result, held.
                             facts.Locks.Held[siteLock.Id] = siteLock.AsMust();
                         }
                     }

@@ -298,10 +298,18 @@ namespace KernelDiscipline.Analyzers.Engine
                     arguments[i] = Visit(invocation.Arguments[i].Value);
                 }
 
+                // `pmd.LockPointer.Unlock()` (or `Put(pmd.LockPointer)`) after `pmd.Lock()`: it releases what that call returned.
                 if (annotation.ReleasesReceiver && receiver.Resources.IsEmpty && engine.SiteNamedBy(Facts, receiver.Lock) is int named)
                 {
-                    // `pmd.LockPointer.Unlock()` after `pmd.Lock()`: it releases what that call returned.
-                    receiver = new AbstractValue(SiteSet.Of(named), ConstValue.Unknown, engine.siteList[named].Capability, engine.siteList[named].Annotation.AcquiredClass);
+                    receiver = SiteResult(named);
+                }
+
+                for (int i = 0; i < arguments.Length && annotation.ReleasesArguments; i++)
+                {
+                    if (arguments[i].Resources.IsEmpty && engine.SiteNamedBy(Facts, arguments[i].Lock) is int passed)
+                    {
+                        arguments[i] = SiteResult(passed);
+                    }
                 }
 
                 if (engine.ChecksGuards)
@@ -407,7 +415,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 // What the site returned last time is another object now: the locks its identity named are no longer it.
                 ForgetLocksWithin(Facts, site.Capability, keepMap: true);
-                if (site.Annotation.AcquiresReturn && site.Annotation.AcquiredClass != null)
+                if (site.Annotation.AcquiresReturn && (site.Annotation.AcquiredClass != null || site.Annotation.ReturnedLock != null))
                 {
                     engine.AddLock(Facts, new LockFact(site.Capability, site.Annotation.AcquiredClass, ModeOf(site.Annotation), LockSource.Map, invocation.Syntax));
                 }
@@ -446,8 +454,12 @@ namespace KernelDiscipline.Analyzers.Engine
                     HeldOnErrorPaths(Facts, default, site.Index);
                 }
 
-                return new AbstractValue(SiteSet.Of(site.Index), ConstValue.Unknown, site.Capability, site.Annotation.AcquiredClass);
+                return SiteResult(site.Index);
             }
+
+            /// <summary>The value an acquisition site returned, as the call gave it.</summary>
+            private AbstractValue SiteResult(int site) =>
+                new AbstractValue(SiteSet.Of(site), ConstValue.Unknown, engine.siteList[site].Capability, engine.siteList[site].Annotation.AcquiredClass);
 
             /// <summary>BugOn(pte == null) / Debug.Assert(pte != null): a crash exactly when the map failed.</summary>
             private void CheckDoesNotReturnIf(IInvocationOperation invocation)
@@ -549,6 +561,11 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
 
                 var key = path.Value;
+                if (key.Member is null)
+                {
+                    Facts.Sites.ForgetNamesThrough(key.Root); // `pmd = next`: `pmd.LockPointer` is no longer what `pmd.Lock()` returned
+                }
+
                 if (key.OutlivesMethod || key.Member != null)
                 {
                     EscapeCharges(ChargeIdentity(value, valueOperation)); // the caller's or an object's now: its charges go with it

@@ -29,6 +29,15 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD203
                     folio.Lock();
                     folio.Unlock();
                 }
+
+                public void AsAMonitor(Folio folio)
+                {
+                    lock (spin) // its monitor, which does not spin
+                    {
+                        folio.Lock();
+                        folio.Unlock();
+                    }
+                }
             }
             """);
 

@@ -8,6 +8,34 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD205
     public class KD205Diagnostics
     {
         [Fact]
+        public Task AGenericTypesStaticsAreOnePerConstructedType() => Verify.VerifyAnalyzerAsync("""
+            static class S<T>
+            {
+                public static readonly object Gate = new();
+
+                [GuardedBy(nameof(Gate))]
+                public static int State;
+            }
+
+            static class Users
+            {
+                static void Other()
+                {
+                    lock (S<int>.Gate)
+                        {|#0:S<string>.State|} = 1;
+                }
+
+                static void Same()
+                {
+                    lock (S<int>.Gate)
+                        S<int>.State = 1;
+                }
+            }
+            """,
+            Verify.Diagnostic("KD205").WithLocation(0).WithArguments("S<string>.State",
+                "writes State, which is guarded by S.Gate, without holding it; take S.Gate exclusively around it, or declare the method [MustHold(\"S.Gate\")]"));
+
+        [Fact]
         public Task MonitorGuardedFieldReadAndWrittenOutsideItsLock() => Verify.VerifyAnalyzerAsync("""
             sealed class Counter
             {

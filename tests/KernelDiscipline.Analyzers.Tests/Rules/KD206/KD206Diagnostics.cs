@@ -90,6 +90,54 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
             Verify.Diagnostic("KD206").WithLocation(0).WithArguments("Bump()", "calls Bump(), which requires gate held exclusively, without holding it"));
 
         [Fact]
+        public Task AReturnedLockNamedThroughAReceiverThatChanged() => Verify.VerifyAnalyzerAsync("""
+            static class Install
+            {
+                [MustHold("pmd.LockPointer")]
+                static void SetHuge(Pmd pmd) { }
+
+                static Pmd Next(Pmd p) => p;
+
+                static void AliasMovesOnInTheLoop(Pmd x, Pmd y, bool c)
+                {
+                    var p = x;
+                    while (c)
+                    {
+                        var l = p.Lock();
+                        {|#0:SetHuge(x)|}; // x's lock on the first turn only
+                        l.Unlock();
+                        p = y;
+                    }
+                }
+
+                static void ReceiverReassigned(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    pmd = Next(pmd);
+                    {|#1:SetHuge(pmd)|};
+                    ptl.Unlock();
+                }
+
+                static void OneOfTwo(Pmd a, Pmd b, bool c, bool d)
+                {
+                    TicketLock? ptl = null;
+                    if (c)
+                        ptl = a.Lock();
+                    else if (d)
+                        ptl = b.Lock();
+                    if (ptl != null)
+                    {
+                        {|#2:SetHuge(a)|};
+                        ptl.Unlock();
+                    }
+                }
+            }
+            """,
+            Verify.Diagnostic("KD206").WithLocation(0).WithArguments("SetHuge(x)", "calls SetHuge(), which requires x.LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD206").WithLocation(1).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD206").WithLocation(2).WithArguments("SetHuge(a)", "calls SetHuge(), which requires a.LockPointer held exclusively, where it is held on some paths only"));
+
+        [Fact]
         public Task MustNotHoldWithTheLockHeld() => Verify.VerifyAnalyzerAsync("""
             sealed class Cache
             {

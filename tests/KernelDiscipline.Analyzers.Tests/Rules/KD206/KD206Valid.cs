@@ -92,6 +92,81 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
             """);
 
         [Fact]
+        public Task AReturnedLockReleasedByItsNameThroughAHelperOrWithoutAClass() => Verify.VerifyAnalyzerAsync("""
+            static class Install
+            {
+                [MustHold("pmd.LockPointer")]
+                static void SetHuge(Pmd pmd) { }
+
+                static void Drop(Pmd pmd) => pmd.LockPointer.Unlock();
+
+                [Releases(Target = LockTarget.Arguments)]
+                static void Put(TicketLock l) => l.Unlock();
+
+                static void ThroughASummary(Pmd pmd)
+                {
+                    var ptl = pmd.Lock();
+                    SetHuge(pmd);
+                    Drop(pmd);
+                }
+
+                static void ThroughAnArgument(Pmd pmd)
+                {
+                    pmd.Lock();
+                    SetHuge(pmd);
+                    Put(pmd.LockPointer);
+                }
+            }
+
+            sealed class Box
+            {
+                public readonly TicketLock Gate = new TicketLock(LockClass.PmdLock);
+
+                [GuardedBy(nameof(Gate))]
+                public int State;
+
+                [Acquires(Target = LockTarget.ReturnValue, Returns = nameof(Gate))] // no class: Gate's
+                public TicketLock Take()
+                {
+                    Gate.Lock();
+                    return Gate;
+                }
+
+                public static void Use(Box b)
+                {
+                    b.Take();
+                    b.State++;
+                    b.Gate.Unlock();
+                }
+            }
+
+            sealed class Holder<L>
+            {
+                public L Gate = default!;
+            }
+
+            static class Generic
+            {
+                [Acquires(LockClass.PmdLockName, Target = LockTarget.ReturnValue, Returns = "h.Gate")]
+                static TicketLock Take(Holder<TicketLock> h)
+                {
+                    h.Gate.Lock();
+                    return h.Gate;
+                }
+
+                [MustHold("h.Gate")]
+                static void Need(Holder<TicketLock> h) { }
+
+                static void Use(Holder<TicketLock> h)
+                {
+                    var l = Take(h);
+                    Need(h);
+                    l.Unlock();
+                }
+            }
+            """);
+
+        [Fact]
         public Task ContractsKept() => Verify.VerifyAnalyzerAsync("""
             static class Vmas
             {
