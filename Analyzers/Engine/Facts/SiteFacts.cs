@@ -31,7 +31,7 @@ namespace KernelDiscipline.Analyzers.Engine
         /// Per [Acquires(Returns = "x")] site: the lock its latest result is, in this body's terms (<c>pmd.LockPointer</c>),
         /// on every joined path (a name the paths disagree on, or whose variable was written since, is gone).
         /// </summary>
-        public LazyMap<int, Capability> Names;
+        public LazyMap<int, ReturnedName> Names;
 
         public SiteFacts(int sites)
         {
@@ -113,9 +113,9 @@ namespace KernelDiscipline.Analyzers.Engine
         }
 
         /// <summary>
-        /// A name matters only where its site holds its result: a path that does not hold it takes the other path's
-        /// name; two paths that hold it under different names (or one without a name) keep none. Reads the site facts
-        /// before they are joined.
+        /// A name matters only where its site holds its result: where one side's paths hold it, that side's name; where
+        /// both do, or neither, what the two names agree on. Symmetric, so the order of the predecessors does not
+        /// matter. Reads the site facts before they are joined.
         /// </summary>
         private bool JoinNames(in SiteFacts other)
         {
@@ -137,15 +137,14 @@ namespace KernelDiscipline.Analyzers.Engine
             foreach (int site in sites!)
             {
                 bool mineHeld = (Facts[site] & Fact.Held) != 0, theirsHeld = (other.Facts[site] & Fact.Held) != 0;
-                bool hasMine = Names.TryGetValue(site, out var mine), hasTheirs = other.Names.TryGetValue(site, out var theirs);
-                Capability? joined = mineHeld && theirsHeld ? (hasMine && hasTheirs && mine.Equals(theirs) ? mine : null)
-                    : theirsHeld ? (hasTheirs ? theirs : null)
-                    : hasMine ? mine : theirs; // held on my paths only, or on none (any name will do until the site runs again)
-                if (joined is null)
+                Names.TryGetValue(site, out var mine);
+                other.Names.TryGetValue(site, out var theirs);
+                var joined = mineHeld == theirsHeld ? mine.Meet(theirs) : mineHeld ? mine : theirs;
+                if (joined.IsEmpty)
                 {
                     changed |= Names.Remove(site);
                 }
-                else if (!hasMine || !mine.Equals(joined))
+                else if (!mine.Equals(joined))
                 {
                     Names[site] = joined;
                     changed = true;
@@ -188,7 +187,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
         }
 
-        /// <summary>A variable is written: the names of returned locks reached through it name another object now.</summary>
+        /// <summary>A variable is written: the names of returned locks reached through it (its root, or an index) name another object now.</summary>
         public void ForgetNamesThrough(Microsoft.CodeAnalysis.ISymbol variable)
         {
             if (Names.Count == 0)
@@ -198,9 +197,15 @@ namespace KernelDiscipline.Analyzers.Engine
 
             foreach (int site in Names.KeyList())
             {
-                if (Names.TryGetValue(site, out var name) && Microsoft.CodeAnalysis.SymbolEqualityComparer.Default.Equals(name.RootVariable, variable))
+                Names.TryGetValue(site, out var name);
+                var kept = name.Without(variable);
+                if (kept.IsEmpty)
                 {
                     Names.Remove(site);
+                }
+                else if (!kept.Equals(name))
+                {
+                    Names[site] = kept;
                 }
             }
         }

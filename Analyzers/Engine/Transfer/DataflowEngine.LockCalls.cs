@@ -403,7 +403,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
                     if (root.Kind == CapabilityKind.Static)
                     {
-                        return root;
+                        return OnAccessedType(root, invocation.TargetMethod); // S<int>.Need() needs S<int>.Gate
                     }
 
                     if (root.Kind == CapabilityKind.Parameter && root.Symbol is IParameterSymbol parameter)
@@ -418,6 +418,26 @@ namespace KernelDiscipline.Analyzers.Engine
                     }
 
                     return null;
+                },
+                    engine.memberStep);
+
+            /// <summary>
+            /// <see cref="InCaller"/> with the receiver and arguments as written (<c>pmd.LockPointer</c>, not what a copied
+            /// <c>pmd</c> stands for): a name a retry loop keeps from one turn to the next. Null where one is not a variable.
+            /// </summary>
+            private Capability? InCallerAsWritten(IInvocationOperation invocation, Capability callee) =>
+                callee.Rebase(
+                    root =>
+                {
+                    var written = root.Kind switch
+                    {
+                        CapabilityKind.This => invocation.Instance is null or IInstanceReferenceOperation ? null : invocation.Instance,
+                        CapabilityKind.Parameter when root.Symbol is IParameterSymbol parameter => ArgumentOf(invocation, parameter.Ordinal)?.Value,
+                        _ => null,
+                    };
+                    return written != null && PathOf(Unwrap(written)) is { } path
+                        ? path.Member is null ? engine.RootOf(path.Root) : engine.MemberOf(engine.RootOf(path.Root), path.Member, null)
+                        : null;
                 },
                     engine.memberStep);
 

@@ -88,7 +88,7 @@ namespace KernelDiscipline.Analyzers.Engine
 
             foreach (var pair in facts.Sites.Names.Pairs)
             {
-                if (pair.Value.Equals(id) && facts.Locks.ContainsHeld(siteList[pair.Key].Capability))
+                if (pair.Value.Names(id) && facts.Locks.ContainsHeld(siteList[pair.Key].Capability))
                 {
                     return pair.Key;
                 }
@@ -138,9 +138,10 @@ namespace KernelDiscipline.Analyzers.Engine
             /// <summary>Notes the lock a [Acquires(Returns = …)] call's result is, in this body's terms (receiver and arguments substituted).</summary>
             private void NoteReturnedMember(IInvocationOperation invocation, AcquireSite site, AbstractValue receiver)
             {
-                if (InCaller(invocation, site.Annotation.ReturnedLock!, receiver) is { } id)
+                var name = new ReturnedName(InCaller(invocation, site.Annotation.ReturnedLock!, receiver), InCallerAsWritten(invocation, site.Annotation.ReturnedLock!));
+                if (!name.IsEmpty)
                 {
-                    Facts.Sites.Names[site.Index] = id;
+                    Facts.Sites.Names[site.Index] = name;
                 }
                 else
                 {

@@ -822,6 +822,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 {
                     Facts.Known.Constants.Remove(path.Root);
                     ForgetLocksIndexedBy(path.Root);
+                    Facts.Sites.ForgetNamesThrough(path.Root); // `i++`: `pmds[i].LockPointer` names another lock now
                 }
             }
 

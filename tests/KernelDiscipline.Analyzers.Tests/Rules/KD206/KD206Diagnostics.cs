@@ -1,4 +1,5 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = KernelDiscipline.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<KernelDiscipline.Analyzers.KernelDisciplineAnalyzer>;
 
@@ -118,6 +119,34 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
                     ptl.Unlock();
                 }
 
+                static void IndexMovedOn(Pmd[] pmds, int i)
+                {
+                    var ptl = pmds[i].Lock();
+                    i++;
+                    {|#3:SetHuge(pmds[i])|};
+                    ptl.Unlock();
+                }
+
+                static void ReleasedOrMovedOn(Pmd pmd, Pmd other, bool c)
+                {
+                    var ptl = {|#5:pmd.Lock()|};
+                    if (c)
+                        ptl.Unlock();
+                    else
+                        pmd = other;
+                    {|#4:SetHuge(pmd)|};
+                }
+
+                static void MovedOnOrReleased(Pmd pmd, Pmd other, bool c)
+                {
+                    var ptl = {|#7:pmd.Lock()|};
+                    if (!c)
+                        pmd = other;
+                    else
+                        ptl.Unlock();
+                    {|#6:SetHuge(pmd)|};
+                }
+
                 static void OneOfTwo(Pmd a, Pmd b, bool c, bool d)
                 {
                     TicketLock? ptl = null;
@@ -135,6 +164,11 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
             """,
             Verify.Diagnostic("KD206").WithLocation(0).WithArguments("SetHuge(x)", "calls SetHuge(), which requires x.LockPointer held exclusively, without holding it"),
             Verify.Diagnostic("KD206").WithLocation(1).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD206").WithLocation(3).WithArguments("SetHuge(pmds[i])", "calls SetHuge(), which requires pmds[i].LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD103").WithLocation(5).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithArguments("pmd.Lock()", "succeeds on a path that leaves the method without releasing it; call Unlock() on every path out, or hand ownership on"),
+            Verify.Diagnostic("KD206").WithLocation(4).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"),
+            Verify.Diagnostic("KD103").WithLocation(7).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithArguments("pmd.Lock()", "succeeds on a path that leaves the method without releasing it; call Unlock() on every path out, or hand ownership on"),
+            Verify.Diagnostic("KD206").WithLocation(6).WithArguments("SetHuge(pmd)", "calls SetHuge(), which requires pmd.LockPointer held exclusively, without holding it"),
             Verify.Diagnostic("KD206").WithLocation(2).WithArguments("SetHuge(a)", "calls SetHuge(), which requires a.LockPointer held exclusively, where it is held on some paths only"));
 
         [Fact]

@@ -167,6 +167,51 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.KD206
             """);
 
         [Fact]
+        public Task AReturnedLockInARetryLoopThroughACopiedReceiverAndAGenericStaticContract() => Verify.VerifyAnalyzerAsync("""
+            static class Install
+            {
+                [MustHold("pmd.LockPointer")]
+                static void SetHuge(Pmd pmd) { }
+
+                static bool Changed(Pmd pmd) => false;
+
+                static int RetryGoto(Pmd first, System.Func<Pmd, Pmd> next)
+                {
+                    var pmd = first;
+                again:
+                    var ptl = pmd.Lock();
+                    if (Changed(pmd))
+                    {
+                        ptl.Unlock();
+                        pmd = next(pmd);
+                        goto again;
+                    }
+
+                    SetHuge(pmd);
+                    ptl.Unlock();
+                    return 0;
+                }
+            }
+
+            static class S<T>
+            {
+                public static readonly object Gate = new();
+
+                [MustHold(nameof(Gate))]
+                public static void Need() { }
+            }
+
+            static class Users
+            {
+                static void Use()
+                {
+                    lock (S<int>.Gate)
+                        S<int>.Need();
+                }
+            }
+            """);
+
+        [Fact]
         public Task ContractsKept() => Verify.VerifyAnalyzerAsync("""
             static class Vmas
             {
