@@ -149,6 +149,38 @@ namespace KernelDiscipline.Analyzers.Engine
                 }
             }
 
+            /// <summary>
+            /// The lock a [Acquires(Returns = …)] site's new result is, when it is already held on every path: by that name
+            /// (<c>pmd.LockPointer.Lock()</c> earlier), or as another site's held result of the same name.
+            /// </summary>
+            private LockFact? HeldUnderReturnedName(int site)
+            {
+                if (!Facts.Sites.Names.TryGetValue(site, out var name))
+                {
+                    return null;
+                }
+
+                foreach (var id in new[] { name.Resolved, name.Written })
+                {
+                    if (id != null && Facts.Locks.TryGet(id, out var held) && !held.May && !held.Reentrant && !held.Quiet &&
+                        held.Source is LockSource.Acquired or LockSource.Scoped)
+                    {
+                        return held;
+                    }
+                }
+
+                foreach (var pair in Facts.Sites.Names.Pairs)
+                {
+                    if (pair.Key != site && (pair.Value.Resolved is { } r && name.Names(r) || pair.Value.Written is { } w && name.Names(w)) &&
+                        Facts.Locks.TryGet(engine.siteList[pair.Key].Capability, out var other) && !other.May)
+                    {
+                        return other;
+                    }
+                }
+
+                return null;
+            }
+
             /// <summary>The [LockClass] of a member, parameter or local, else of its type.</summary>
             private string? ClassOf(ISymbol symbol) => engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(TypeOf(symbol));
 

@@ -45,6 +45,14 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             bool held = facts.Locks.TryGet(fact.Id, out var already);
+            if (!held && fact.Source is LockSource.Acquired or LockSource.Scoped && !fact.Reentrant && !fact.Quiet &&
+                SiteNamedBy(facts, fact.Id) is int named && facts.Locks.TryGet(siteList[named].Capability, out var returned) && !returned.May)
+            {
+                // `pmd.LockPointer.Lock()` while `pmd.Lock()`'s result is held: the same lock, taken again.
+                TakenAgainByName(facts, fact, returned);
+                return;
+            }
+
             if (held && already.Reentrant && fact.Reentrant && already.Mode == fact.Mode)
             {
                 facts.Locks.Held[fact.Id] = already.WithDepth(already.Depth + 1); // legal re-entry: nothing new is taken
@@ -83,6 +91,23 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             facts.Locks.Held[fact.Id] = fact;
+            facts.Locks.Released.Remove(fact.Id);
+        }
+
+        /// <summary>
+        /// A lock taken while it is held under its other name (a returned lock's, <see cref="SiteFacts.Names"/>): the
+        /// thread waits for itself. Reported once, at the second acquisition; both entries are kept, so that each name's
+        /// release balances its own, and no order or nesting check applies (it is no nesting).
+        /// </summary>
+        private void TakenAgainByName(FlowFacts facts, LockFact fact, LockFact heldFirst)
+        {
+            if (!heldFirst.Reported)
+            {
+                LockFinding(new LockFinding(LockProblem.DoubleAcquire, fact.Site, fact.Class ?? heldFirst.Class, heldFirst, mode: fact.Mode));
+            }
+
+            facts.Locks.Held[heldFirst.Id] = heldFirst.AsReported(heldFirst.Mode);
+            facts.Locks.Held[fact.Id] = fact.AsReported(fact.Mode);
             facts.Locks.Released.Remove(fact.Id);
         }
 

@@ -415,9 +415,22 @@ namespace KernelDiscipline.Analyzers.Engine
 
                 // What the site returned last time is another object now: the locks its identity named are no longer it.
                 ForgetLocksWithin(Facts, site.Capability, keepMap: true);
+                if (site.Annotation.ReturnedLock != null)
+                {
+                    NoteReturnedMember(invocation, site, receiver);
+                }
+
                 if (site.Annotation.AcquiresReturn && (site.Annotation.AcquiredClass != null || site.Annotation.ReturnedLock != null))
                 {
-                    engine.AddLock(Facts, new LockFact(site.Capability, site.Annotation.AcquiredClass, ModeOf(site.Annotation), LockSource.Map, invocation.Syntax));
+                    var taken = new LockFact(site.Capability, site.Annotation.AcquiredClass, ModeOf(site.Annotation), LockSource.Map, invocation.Syntax);
+                    if (HeldUnderReturnedName(site.Index) is { } first)
+                    {
+                        engine.TakenAgainByName(Facts, taken, first); // `pmd.Lock()` while `pmd.LockPointer` (or another `pmd.Lock()`) is held
+                    }
+                    else
+                    {
+                        engine.AddLock(Facts, taken);
+                    }
                 }
                 else if (site.Annotation.AcquiresReturn)
                 {
@@ -427,11 +440,6 @@ namespace KernelDiscipline.Analyzers.Engine
                 if (receiver.Lock != null)
                 {
                     (engine.siteReceivers ??= new Capability?[engine.siteList.Count])[site.Index] = receiver.Lock; // the PMD a map came from (KD305)
-                }
-
-                if (site.Annotation.ReturnedLock != null)
-                {
-                    NoteReturnedMember(invocation, site, receiver);
                 }
 
                 if (site.Annotation.Revalidates && receiver.Lock != null)

@@ -202,6 +202,39 @@ namespace KernelDiscipline.Analyzers.Tests.Rules.CrossCutting
             Verify.Diagnostic("KD204").WithLocation(1).WithLocation(3).WithArguments("folio.Lock()", "takes folio_lock, which this thread already holds (taken at line 13): it waits for itself"));
 
         [Fact]
+        public Task AReturnedLockTakenAgainUnderItsOtherName() => Verify.VerifyAnalyzerAsync("""
+            class C
+            {
+                void ResultThenMember(Pmd pmd)
+                {
+                    var l = {|#1:pmd.Lock()|};
+                    {|#0:pmd.LockPointer.Lock()|};
+                    pmd.LockPointer.Unlock();
+                    l.Unlock();
+                }
+
+                void TwoResults(Pmd pmd)
+                {
+                    var a = {|#3:pmd.Lock()|};
+                    var b = {|#2:pmd.Lock()|};
+                    b.Unlock();
+                    a.Unlock();
+                }
+
+                void MemberThenResult(Pmd pmd)
+                {
+                    {|#5:pmd.LockPointer.Lock()|};
+                    var l = {|#4:pmd.Lock()|};
+                    l.Unlock();
+                    pmd.LockPointer.Unlock();
+                }
+            }
+            """,
+            Verify.Diagnostic("KD204").WithLocation(0).WithLocation(1).WithArguments("pmd.LockPointer.Lock()", "takes pmd_lock, which this thread already holds (taken at line 5): it waits for itself"),
+            Verify.Diagnostic("KD204").WithLocation(2).WithLocation(3).WithArguments("pmd.Lock()", "takes pmd_lock, which this thread already holds (taken at line 13): it waits for itself"),
+            Verify.Diagnostic("KD204").WithLocation(4).WithLocation(5).WithArguments("pmd.Lock()", "takes pmd_lock, which this thread already holds (taken at line 21): it waits for itself"));
+
+        [Fact]
         public Task OneLockWhateverItIsCalled() => Verify.VerifyAnalyzerAsync("""
             class C
             {
