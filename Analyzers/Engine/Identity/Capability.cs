@@ -44,6 +44,9 @@ namespace KernelDiscipline.Analyzers.Engine
 
         private readonly int hash;
 
+        /// <summary>The symbol as equality compares it (<see cref="Compared"/>), found once: equality runs on every lockset lookup.</summary>
+        private readonly ISymbol? comparedSymbol;
+
         private Capability(CapabilityKind kind, Capability? owner, ISymbol? symbol, int site, IndexPart[]? indices)
         {
             Kind = kind;
@@ -52,7 +55,8 @@ namespace KernelDiscipline.Analyzers.Engine
             Site = site;
             Indices = indices;
             int h = ((int)kind * 397) ^ (owner?.hash ?? 0) * 31;
-            h ^= symbol is null ? site : SymbolEqualityComparer.Default.GetHashCode(Compared(kind, symbol));
+            comparedSymbol = Compared(kind, symbol);
+            h ^= symbol is null ? site : SymbolEqualityComparer.Default.GetHashCode(comparedSymbol);
             if (indices != null)
             {
                 foreach (var index in indices)
@@ -194,7 +198,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             if (other is null || hash != other.hash || Kind != other.Kind || Site != other.Site ||
-                !SymbolEqualityComparer.Default.Equals(Compared(Kind, Symbol), Compared(other.Kind, other.Symbol)))
+                !SymbolEqualityComparer.Default.Equals(comparedSymbol, other.comparedSymbol))
             {
                 return false;
             }
