@@ -350,7 +350,8 @@ namespace KernelDiscipline.Analyzers.Engine
             return null;
         }
 
-        private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+        /// <summary>The declared type of a field, property, parameter or local (what a lock expression's step is).</summary>
+        internal static ITypeSymbol? TypeOf(ISymbol? symbol) => symbol switch
         {
             IFieldSymbol field => field.Type,
             IPropertySymbol property => property.Type,

@@ -839,13 +839,7 @@ namespace KernelDiscipline.Analyzers.Engine
         private void ReadReturnedLock(IMethodSymbol method, string expression, MethodAnnotation result)
         {
             var (id, error) = ResolveLock(expression, method, method);
-            var lockType = id is { Kind: CapabilityKind.This } ? method.ContainingType : id?.Symbol switch
-            {
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                IParameterSymbol parameter => parameter.Type,
-                _ => null,
-            };
+            var lockType = id is { Kind: CapabilityKind.This } ? method.ContainingType : TypeOf(id?.Symbol);
             if (error is null && lockType != null && !SymbolEqualityComparer.Default.Equals(
                 lockType.WithNullableAnnotation(NullableAnnotation.NotAnnotated), method.ReturnType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)))
             {

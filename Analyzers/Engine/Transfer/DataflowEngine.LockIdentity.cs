@@ -136,7 +136,7 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>Notes the lock a [Acquires(Returns = …)] call's result is, in this body's terms (receiver and arguments substituted).</summary>
-            private void NoteReturnedMember(IInvocationOperation invocation, AcquireSite site, AbstractValue receiver)
+            private void NoteReturnedName(IInvocationOperation invocation, AcquireSite site, AbstractValue receiver)
             {
                 var name = new ReturnedName(InCaller(invocation, site.Annotation.ReturnedLock!, receiver), InCallerAsWritten(invocation, site.Annotation.ReturnedLock!));
                 if (!name.IsEmpty)
@@ -182,16 +182,8 @@ namespace KernelDiscipline.Analyzers.Engine
             }
 
             /// <summary>The [LockClass] of a member, parameter or local, else of its type.</summary>
-            private string? ClassOf(ISymbol symbol) => engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(TypeOf(symbol));
+            private string? ClassOf(ISymbol symbol) => engine.known.LockClassOf(symbol) ?? engine.known.LockClassOf(KnownSymbols.TypeOf(symbol));
 
-            private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
-            {
-                ILocalSymbol local => local.Type,
-                IParameterSymbol parameter => parameter.Type,
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                _ => null,
-            };
 
             /// <summary>The identity of a member access whose owner has one: <c>mm.MmapLock</c>, <c>this.gate</c>, <c>table[k]</c>.</summary>
             private Capability? MemberIdentity(IMemberReferenceOperation member)

@@ -259,18 +259,8 @@ namespace KernelDiscipline.Analyzers.Engine
         /// context is atomic while it is held.
         /// </summary>
         private bool IsSpinning(LockFact held) => held.Class is null
-            ? !held.Reentrant && known.TicketLock != null && SymbolEqualityComparer.Default.Equals(TypeOfLock(held.Id), known.TicketLock) // not `lock (ticket)`: a monitor
+            ? !held.Reentrant && known.TicketLock != null && SymbolEqualityComparer.Default.Equals(KnownSymbols.TypeOf(held.Id.Symbol), known.TicketLock) // not `lock (ticket)`: a monitor
             : known.LockClasses.TryGetValue(held.Class, out var info) && !info.Sleeping;
-
-        /// <summary>The declared type of what a capability names (a field, property, local or parameter), if it names one.</summary>
-        private static ITypeSymbol? TypeOfLock(Capability id) => id.Symbol switch
-        {
-            IFieldSymbol field => field.Type,
-            IPropertySymbol property => property.Type,
-            ILocalSymbol local => local.Type,
-            IParameterSymbol parameter => parameter.Type,
-            _ => null,
-        };
 
         /// <summary>Whether a spinning lock is held on <paramref name="facts"/>' paths.</summary>
         private bool SpinningHeld(FlowFacts facts)

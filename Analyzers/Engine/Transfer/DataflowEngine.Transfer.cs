@@ -417,7 +417,7 @@ namespace KernelDiscipline.Analyzers.Engine
                 ForgetLocksWithin(Facts, site.Capability, keepMap: true);
                 if (site.Annotation.ReturnedLock != null)
                 {
-                    NoteReturnedMember(invocation, site, receiver);
+                    NoteReturnedName(invocation, site, receiver);
                 }
 
                 if (site.Annotation.AcquiresReturn && (site.Annotation.AcquiredClass != null || site.Annotation.ReturnedLock != null))
